@@ -1,0 +1,35 @@
+# The two commands a new user needs (see README): `make app` and `make test`.
+# Both are idempotent: a second run skips what is already done.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: app test install fetch-default bench clean-venv
+
+# Install (or update) the virtual environment when requirements or pyproject change.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The default model is committed under data/; this only fetches corpora it may need later.
+fetch-default: $(STAMP)
+	$(BIN)/python -m rnnclf setup
+
+app: fetch-default
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean-venv:
+	rm -rf $(VENV)

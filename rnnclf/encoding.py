@@ -1,0 +1,284 @@
+"""Text → padded integer ids, with the tokens kept for explanations.
+
+:class:`TextEncoder` tokenizes with a data-free nltk tokenizer, fits a
+vocabulary on training texts and turns texts into id sequences. Ids 0 and 1 are
+reserved: ``0`` is padding (masked by ``Embedding(mask_zero=True)``) and ``1`` is
+the out-of-vocabulary token.
+
+>>> encoder = TextEncoder(max_length=6).fit(["a good film", "a bad film"])
+>>> encoder.vocabulary_[:2]
+['<pad>', '<unk>']
+>>> encoder.transform(["A GOOD plot"]).tolist()
+[[2, 5, 1, 0, 0, 0]]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from rnnclf.text import get_tokenizer, normalize_whitespace
+
+__all__ = ["TextEncoder", "EncodedText", "PAD_ID", "OOV_ID", "PAD_TOKEN", "OOV_TOKEN"]
+
+PAD_ID = 0
+OOV_ID = 1
+PAD_TOKEN = "<pad>"
+OOV_TOKEN = "<unk>"
+
+# Texts longer than this many characters are cut before tokenizing: a 1 MB paste
+# must not stall the app, and a model never reads more than ``max_length``
+# tokens anyway (a token is rarely longer than ~40 characters).
+CHARACTERS_PER_TOKEN_LIMIT = 40
+MIN_CHARACTER_LIMIT = 20_000
+
+_PADDING_CHOICES = ("pre", "post")
+
+
+@dataclass
+class EncodedText:
+    """One encoded text: what the model reads and what a person sees.
+
+    Attributes:
+        tokens: the tokens the model reads, in the original case.
+        ids: their vocabulary ids (``1`` for out-of-vocabulary tokens).
+        dropped_tokens: tokens cut by truncation (never seen by the model).
+        characters_cut: how many trailing characters were cut before tokenizing.
+    """
+
+    tokens: list[str]
+    ids: list[int]
+    dropped_tokens: list[str] = field(default_factory=list)
+    characters_cut: int = 0
+
+    @property
+    def truncated(self) -> bool:
+        return bool(self.dropped_tokens) or self.characters_cut > 0
+
+    @property
+    def oov_mask(self) -> list[bool]:
+        return [token_id == OOV_ID for token_id in self.ids]
+
+
+class TextEncoder:
+    """Tokenize, build a vocabulary, encode and pad texts.
+
+    Args:
+        tokenizer: ``"tweet"``, ``"treebank"`` or ``"regexp"`` (see :mod:`rnnclf.text`).
+            Default: ``"tweet"``.
+        lowercase: look tokens up in lower case. Default: ``True``.
+        normalize_whitespace: collapse whitespace before tokenizing. Default: ``True``.
+        max_tokens: vocabulary size including the two reserved ids. Default: ``20000``.
+        min_frequency: drop tokens seen fewer times in training. Default: ``1``.
+        max_length: fixed sequence length, or ``None`` to choose it from the
+            training length distribution (see ``length_percentile``). Default: ``None``.
+        length_percentile: percentile of training token counts used when
+            ``max_length`` is ``None``. Default: ``99``.
+        padding: ``"post"`` (default; required for masked RNNs to behave) or ``"pre"``.
+        truncating: ``"post"`` keeps the beginning of long texts (default), ``"pre"`` the end.
+
+    Example:
+        >>> enc = TextEncoder(max_length=4).fit(["so good", "so bad"])
+        >>> enc.encode("so so good!").tokens
+        ['so', 'so', 'good', '!']
+    """
+
+    def __init__(
+        self,
+        *,
+        tokenizer: str = "tweet",
+        lowercase: bool = True,
+        normalize_whitespace: bool = True,
+        max_tokens: int = 20000,
+        min_frequency: int = 1,
+        max_length: int | None = None,
+        length_percentile: float = 99.0,
+        padding: str = "post",
+        truncating: str = "post",
+    ):
+        self.tokenizer = tokenizer
+        self.lowercase = lowercase
+        self.normalize_whitespace = normalize_whitespace
+        self.max_tokens = max_tokens
+        self.min_frequency = min_frequency
+        self.max_length = max_length
+        self.length_percentile = length_percentile
+        self.padding = padding
+        self.truncating = truncating
+        self._validate()
+
+    # ------------------------------------------------------------------ checks
+    def _validate(self) -> None:
+        get_tokenizer(self.tokenizer)  # raises with the allowed names
+        for name in ("padding", "truncating"):
+            value = getattr(self, name)
+            if value not in _PADDING_CHOICES:
+                raise ValueError(f"Received: {name}={value!r}; expected 'pre' or 'post'.")
+        if int(self.max_tokens) < 3:
+            raise ValueError(f"Received: max_tokens={self.max_tokens}; expected at least 3 (2 ids are reserved).")
+        if int(self.min_frequency) < 1:
+            raise ValueError(f"Received: min_frequency={self.min_frequency}; expected at least 1.")
+        if self.max_length is not None and int(self.max_length) < 1:
+            raise ValueError(f"Received: max_length={self.max_length}; expected a positive integer or None.")
+        if not 0 < float(self.length_percentile) <= 100:
+            raise ValueError(f"Received: length_percentile={self.length_percentile}; expected a value in (0, 100].")
+
+    @property
+    def is_fitted(self) -> bool:
+        return hasattr(self, "vocabulary_")
+
+    def _check_fitted(self) -> None:
+        if not self.is_fitted:
+            raise RuntimeError("This TextEncoder is not fitted yet: call fit(texts) first.")
+
+    # --------------------------------------------------------------- tokenizing
+    def _character_limit(self) -> int:
+        length = getattr(self, "max_length_", None) or self.max_length or 0
+        return max(MIN_CHARACTER_LIMIT, length * CHARACTERS_PER_TOKEN_LIMIT)
+
+    def split(self, text: str) -> tuple[list[str], int]:
+        """Tokenize one text; return its tokens (original case) and the characters cut."""
+        if not isinstance(text, str):
+            raise TypeError(f"Expected text as a string. Received: {type(text).__name__} {text!r:.50}.")
+        limit = self._character_limit()
+        characters_cut = max(0, len(text) - limit)
+        if characters_cut:
+            text = text[:limit]
+        if self.normalize_whitespace:
+            text = normalize_whitespace(text)
+        return get_tokenizer(self.tokenizer)(text), characters_cut
+
+    def _key(self, token: str) -> str:
+        return token.lower() if self.lowercase else token
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, texts: Iterable[str]) -> "TextEncoder":
+        """Build the vocabulary (and ``max_length_`` if not fixed) from training texts."""
+        self._validate()
+        counts: Counter[str] = Counter()
+        lengths = []
+        for text in texts:
+            tokens, _ = self.split(text)
+            counts.update(self._key(token) for token in tokens)
+            lengths.append(len(tokens))
+        if not lengths:
+            raise ValueError("Cannot fit a TextEncoder on zero texts: pass at least one training text.")
+        # Most frequent first; ties broken alphabetically so the vocabulary is reproducible.
+        ranked = sorted(
+            (item for item in counts.items() if item[1] >= self.min_frequency),
+            key=lambda item: (-item[1], item[0]),
+        )
+        kept = [token for token, _ in ranked[: int(self.max_tokens) - 2]]
+        self.vocabulary_ = [PAD_TOKEN, OOV_TOKEN] + kept
+        self._index = {token: position for position, token in enumerate(self.vocabulary_)}
+        if self.max_length is not None:
+            self.max_length_ = int(self.max_length)
+        else:
+            # A percentile, not the maximum: one 5,000-token outlier must not make
+            # every batch 5,000 steps long.
+            self.max_length_ = max(1, int(math.ceil(np.percentile(lengths, self.length_percentile))))
+        self.length_stats_ = {
+            "texts": len(lengths),
+            "mean": float(np.mean(lengths)),
+            "p50": float(np.percentile(lengths, 50)),
+            "p95": float(np.percentile(lengths, 95)),
+            "p99": float(np.percentile(lengths, 99)),
+            "max": int(np.max(lengths)),
+        }
+        return self
+
+    @property
+    def vocabulary_size(self) -> int:
+        self._check_fitted()
+        return len(self.vocabulary_)
+
+    # ----------------------------------------------------------------- encoding
+    def encode(self, text: str) -> EncodedText:
+        """Encode one text to ids, truncated to ``max_length_`` (not padded)."""
+        self._check_fitted()
+        tokens, characters_cut = self.split(text)
+        dropped: list[str] = []
+        limit = self.max_length_
+        if len(tokens) > limit:
+            if self.truncating == "post":
+                tokens, dropped = tokens[:limit], tokens[limit:]
+            else:
+                tokens, dropped = tokens[-limit:], tokens[:-limit]
+        ids = [self._index.get(self._key(token), OOV_ID) for token in tokens]
+        return EncodedText(tokens=tokens, ids=ids, dropped_tokens=dropped, characters_cut=characters_cut)
+
+    def encode_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Encode many texts to unpadded id lists."""
+        return [self.encode(text).ids for text in texts]
+
+    def pad(self, sequences: Sequence[Sequence[int]], length: int | None = None) -> np.ndarray:
+        """Pad/truncate id lists to ``length`` (default ``max_length_``) with the configured sides."""
+        import keras  # deferred: importing keras costs seconds and encoding alone needs none of it
+
+        self._check_fitted()
+        length = self.max_length_ if length is None else int(length)
+        if len(sequences) == 0:
+            return np.zeros((0, length), dtype="int32")
+        return keras.utils.pad_sequences(
+            sequences, maxlen=length, dtype="int32", padding=self.padding, truncating=self.truncating, value=PAD_ID
+        )
+
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode and pad texts to a ``(len(texts), max_length_)`` int32 array."""
+        return self.pad(self.encode_ids(list(texts)))
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        return self.fit(texts).transform(texts)
+
+    # ------------------------------------------------------------- persistence
+    def get_config(self) -> dict:
+        """JSON-safe config: constructor arguments plus the fitted state (if any)."""
+        config = {
+            "tokenizer": self.tokenizer,
+            "lowercase": bool(self.lowercase),
+            "normalize_whitespace": bool(self.normalize_whitespace),
+            "max_tokens": int(self.max_tokens),
+            "min_frequency": int(self.min_frequency),
+            "max_length": None if self.max_length is None else int(self.max_length),
+            "length_percentile": float(self.length_percentile),
+            "padding": self.padding,
+            "truncating": self.truncating,
+        }
+        if self.is_fitted:
+            config["vocabulary"] = list(self.vocabulary_)
+            config["fitted_max_length"] = int(self.max_length_)
+            config["length_stats"] = dict(self.length_stats_)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "TextEncoder":
+        """Rebuild an encoder (fitted if the config carries a vocabulary)."""
+        config = dict(config)
+        vocabulary = config.pop("vocabulary", None)
+        fitted_max_length = config.pop("fitted_max_length", None)
+        length_stats = config.pop("length_stats", None)
+        encoder = cls(**config)
+        if vocabulary is not None:
+            if vocabulary[:2] != [PAD_TOKEN, OOV_TOKEN] or len(set(vocabulary)) != len(vocabulary):
+                raise ValueError("Encoder config is corrupt: the vocabulary must start with '<pad>', '<unk>' and hold no duplicates.")
+            encoder.vocabulary_ = list(vocabulary)
+            encoder._index = {token: position for position, token in enumerate(vocabulary)}
+            encoder.max_length_ = int(fitted_max_length)
+            encoder.length_stats_ = length_stats or {}
+        return encoder
+
+    def to_json(self) -> str:
+        return json.dumps(self.get_config(), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "TextEncoder":
+        return cls.from_config(json.loads(text))
+
+    def __repr__(self) -> str:
+        state = f", vocabulary_size={len(self.vocabulary_)}, max_length_={self.max_length_}" if self.is_fitted else ""
+        return f"TextEncoder(tokenizer={self.tokenizer!r}, max_tokens={self.max_tokens}{state})"

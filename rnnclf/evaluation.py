@@ -1,0 +1,74 @@
+"""Evaluation metrics (scikit-learn) as JSON-safe dicts.
+
+>>> import numpy as np
+>>> result = evaluate_predictions(["a", "b", "a"], np.array([[.9, .1], [.2, .8], [.4, .6]]), np.array(["a", "b"]))
+>>> round(result["accuracy"], 3), result["confusion_matrix"]["matrix"]
+(0.667, [[1, 1], [0, 1]])
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from sklearn import metrics as skm
+
+__all__ = ["evaluate_predictions", "accuracy_by_length"]
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def evaluate_predictions(labels: Sequence, probabilities: np.ndarray, classes: np.ndarray) -> dict:
+    """Metrics for true ``labels`` against predicted ``probabilities`` (columns follow ``classes``).
+
+    Returns accuracy, macro-F1, Matthews correlation (MCC), per-class precision /
+    recall / F1 / support, the confusion matrix (rows = true, columns =
+    predicted) and, for two classes, ROC-AUC of the second class.
+    """
+    classes = np.asarray(classes)
+    labels = list(labels)
+    probabilities = np.asarray(probabilities)
+    index = {_plain(label): position for position, label in enumerate(classes)}
+    unknown = {_plain(label) for label in labels} - set(index)
+    if unknown:
+        raise ValueError(f"Evaluation labels {sorted(map(str, unknown))} are not classes of the model {sorted(map(str, index))}.")
+    true = np.array([index[_plain(label)] for label in labels])
+    predicted = probabilities.argmax(axis=1)
+    positions = list(range(len(classes)))
+    precision, recall, f1, support = skm.precision_recall_fscore_support(true, predicted, labels=positions, zero_division=0)
+    names = [str(_plain(label)) for label in classes]
+    result = {
+        "examples": int(len(true)),
+        "accuracy": float(skm.accuracy_score(true, predicted)),
+        "macro_f1": float(skm.f1_score(true, predicted, labels=positions, average="macro", zero_division=0)),
+        "mcc": float(skm.matthews_corrcoef(true, predicted)) if len(true) else 0.0,
+        "per_class": {
+            name: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+            for name, p, r, f, s in zip(names, precision, recall, f1, support)
+        },
+        "confusion_matrix": {"labels": names, "matrix": skm.confusion_matrix(true, predicted, labels=positions).tolist()},
+    }
+    if len(classes) == 2 and len(set(true.tolist())) == 2:
+        result["roc_auc"] = float(skm.roc_auc_score(true, probabilities[:, 1]))
+    return result
+
+
+def accuracy_by_length(lengths: Sequence[int], correct: Sequence[bool], edges: Sequence[int] = (0, 10, 20, 40, 80)) -> list[dict]:
+    """Accuracy per token-length bucket: ``[{"bucket": "10-19", "examples": n, "accuracy": a}, ...]``.
+
+    >>> accuracy_by_length([3, 12, 15], [True, False, True], edges=(0, 10))
+    [{'bucket': '0-9', 'examples': 1, 'accuracy': 1.0}, {'bucket': '10+', 'examples': 2, 'accuracy': 0.5}]
+    """
+    lengths = np.asarray(lengths)
+    correct = np.asarray(correct, dtype=bool)
+    buckets = []
+    for position, low in enumerate(edges):
+        high = edges[position + 1] if position + 1 < len(edges) else None
+        selected = (lengths >= low) & (lengths < high if high is not None else True)
+        if not selected.any():
+            continue
+        label = f"{low}-{high - 1}" if high is not None else f"{low}+"
+        buckets.append({"bucket": label, "examples": int(selected.sum()), "accuracy": float(correct[selected].mean())})
+    return buckets

@@ -1,0 +1,159 @@
+"""Keras model builders: Embedding → recurrent layers → softmax head.
+
+Convention used everywhere in rnnclf: the head is a ``softmax`` over
+``num_classes`` units, also for binary tasks. One convention means
+``predict_proba`` columns, attribution targets and losses never branch on the
+number of classes (a 2-unit softmax is as expressive as one sigmoid unit).
+
+>>> model = build_model(vocabulary_size=100, num_classes=2, cell_type="gru", units=8, embedding_dim=8)
+>>> model.output_shape
+(None, 2)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from rnnclf import _keras_setup  # noqa: F401  (quiet TF logs, pick the backend)
+
+import keras
+from keras import layers
+
+__all__ = ["CELL_TYPES", "MODEL_DEFAULTS", "build_model", "cell_layer_class", "count_parameters"]
+
+# Registry of recurrent cell types. SimpleRNN is the textbook Elman network whose
+# gradients vanish over long spans; LSTM and GRU add gates that keep them alive.
+CELL_TYPES: dict[str, type] = {
+    "rnn": layers.SimpleRNN,
+    "lstm": layers.LSTM,
+    "gru": layers.GRU,
+}
+
+MODEL_DEFAULTS: dict[str, Any] = {
+    "cell_type": "lstm",
+    "embedding_dim": 64,
+    "units": 64,
+    "num_layers": 1,
+    "bidirectional": False,
+    "dropout": 0.0,
+    "recurrent_dropout": 0.0,
+    "learning_rate": 1e-3,
+    # Clipping the global gradient norm tames exploding gradients in BPTT; 1.0 is
+    # loose enough to leave healthy steps untouched.
+    "clipnorm": 1.0,
+}
+
+
+def cell_layer_class(cell_type: str) -> type:
+    """Return the Keras layer class for ``cell_type`` ('rnn', 'lstm' or 'gru')."""
+    if cell_type not in CELL_TYPES:
+        allowed = ", ".join(repr(name) for name in CELL_TYPES)
+        raise ValueError(f"Unknown cell type. Received: cell_type={cell_type!r}; expected one of {allowed}.")
+    return CELL_TYPES[cell_type]
+
+
+def build_model(
+    *,
+    vocabulary_size: int,
+    num_classes: int,
+    cell_type: str = "lstm",
+    embedding_dim: int = 64,
+    units: int = 64,
+    num_layers: int = 1,
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+    recurrent_dropout: float = 0.0,
+    learning_rate: float = 1e-3,
+    clipnorm: float | None = 1.0,
+    embedding_matrix: np.ndarray | None = None,
+    trainable_embeddings: bool = True,
+    seed: int | None = None,
+) -> keras.Model:
+    """Build and compile a recurrent text classifier.
+
+    Args:
+        vocabulary_size: number of ids, including padding (0) and OOV (1).
+        num_classes: number of output classes (>= 2).
+        cell_type: ``"rnn"`` (SimpleRNN), ``"lstm"`` or ``"gru"``. Default: ``"lstm"``.
+        embedding_dim: embedding width; must match ``embedding_matrix`` if given. Default: 64.
+        units: hidden units per recurrent layer (per direction). Default: 64.
+        num_layers: stacked recurrent layers. Default: 1.
+        bidirectional: wrap each recurrent layer in ``Bidirectional``. Default: ``False``.
+        dropout: dropout on the recurrent layers' inputs and before the head. Default: 0.
+        recurrent_dropout: dropout on the recurrent state. Default: 0.
+        learning_rate: Adam learning rate. Default: 1e-3.
+        clipnorm: clip each gradient's norm to this value; ``None`` disables. Default: 1.0.
+        embedding_matrix: optional initial embedding weights ``(vocabulary_size, embedding_dim)``.
+        trainable_embeddings: keep fine-tuning the embedding. Default: ``True``.
+        seed: seed for weight initialisers. Default: ``None``.
+
+    Returns:
+        A compiled ``keras.Model`` mapping int32 ids ``(batch, time)`` to class
+        probabilities ``(batch, num_classes)``.
+
+    Example:
+        >>> build_model(vocabulary_size=50, num_classes=3, cell_type="rnn", units=4, embedding_dim=4).count_params()
+        251
+    """
+    layer_class = cell_layer_class(cell_type)
+    if int(num_classes) < 2:
+        raise ValueError(f"Received: num_classes={num_classes}; a classifier needs at least 2 classes.")
+    if int(num_layers) < 1:
+        raise ValueError(f"Received: num_layers={num_layers}; expected at least 1.")
+    for name, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+        if not 0.0 <= float(value) < 1.0:
+            raise ValueError(f"Received: {name}={value}; expected a fraction in [0, 1).")
+    if embedding_matrix is not None:
+        embedding_matrix = np.asarray(embedding_matrix, dtype="float32")
+        if embedding_matrix.shape != (vocabulary_size, embedding_dim):
+            raise ValueError(
+                f"embedding_matrix has shape {embedding_matrix.shape}; expected ({vocabulary_size}, {embedding_dim}) "
+                "= (vocabulary_size, embedding_dim)."
+            )
+
+    inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+    # mask_zero=True makes every recurrent layer skip padding (id 0). With post
+    # padding the final state is the state after the last real token.
+    embedding = layers.Embedding(
+        vocabulary_size,
+        embedding_dim,
+        mask_zero=True,
+        trainable=trainable_embeddings,
+        embeddings_initializer=(
+            keras.initializers.Constant(embedding_matrix)
+            if embedding_matrix is not None
+            else keras.initializers.RandomUniform(-0.05, 0.05, seed=seed)
+        ),
+        name="embedding",
+    )
+    x = embedding(inputs)
+    for index in range(int(num_layers)):
+        last = index == int(num_layers) - 1
+        recurrent = layer_class(
+            int(units),
+            return_sequences=not last,
+            dropout=float(dropout),
+            recurrent_dropout=float(recurrent_dropout),
+            seed=seed,
+            name=f"{cell_type}_{index}",
+        )
+        if bidirectional:
+            recurrent = layers.Bidirectional(recurrent, name=f"bidirectional_{index}")
+        x = recurrent(x)
+    if dropout:
+        x = layers.Dropout(float(dropout), seed=seed, name="head_dropout")(x)
+    outputs = layers.Dense(int(num_classes), activation="softmax", name="classes")(x)
+    model = keras.Model(inputs, outputs, name=f"{cell_type}_classifier")
+
+    optimizer = keras.optimizers.Adam(learning_rate=float(learning_rate), clipnorm=clipnorm)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def count_parameters(model: keras.Model) -> dict[str, int]:
+    """Trainable / non-trainable / total parameter counts of ``model``."""
+    trainable = int(sum(np.prod(weight.shape) for weight in model.trainable_weights))
+    total = int(model.count_params())
+    return {"trainable": trainable, "non_trainable": total - trainable, "total": total}

@@ -1,0 +1,83 @@
+"""Progress reporting shared by the CLI and background jobs (no Streamlit here).
+
+>>> bar = format_bar(0.5, width=10)
+>>> bar
+'[#####.....]  50%'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+__all__ = ["format_bar", "TerminalProgress", "ProgressFile", "combine"]
+
+
+def format_bar(fraction: float, width: int = 24) -> str:
+    fraction = min(1.0, max(0.0, float(fraction)))
+    filled = int(round(fraction * width))
+    return f"[{'#' * filled}{'.' * (width - filled)}] {fraction * 100:3.0f}%"
+
+
+def _describe(event: dict) -> str:
+    logs = event.get("logs") or {}
+    shown = "  ".join(f"{key} {value:.4f}" for key, value in logs.items() if isinstance(value, (int, float)))
+    if "epoch" in event:
+        return f"epoch {event['epoch']}/{event['epochs']}  {shown}"
+    return event.get("message", "")
+
+
+class TerminalProgress:
+    """Draw progress on stderr: one updating line on a terminal, one line per epoch otherwise."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def __call__(self, event: dict) -> None:
+        line = f"{format_bar(event.get('fraction', 0.0))} {_describe(event)}"
+        if self.interactive:
+            self.stream.write("\r" + line[:150].ljust(150))
+            if event.get("stage") in ("epoch", "done") and event.get("fraction", 0) >= 1:
+                self.stream.write("\n")
+        elif event.get("stage") in ("epoch", "download", "parse", "done", "run"):
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+class ProgressFile:
+    """Append progress events as JSON lines to a file that another process polls.
+
+    Each line is flushed and fsync-free (a poller tolerates a torn last line).
+    Events get a wall-clock ``time`` field.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, event: dict) -> None:
+        record = {"time": time.time(), **event}
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, default=str) + "\n")
+            handle.flush()
+
+
+def combine(*callbacks: Callable[[dict], object] | None) -> Callable[[dict], object]:
+    """Call several progress callbacks; stop (return False) if any asks to."""
+    active = [callback for callback in callbacks if callback is not None]
+
+    def report(event: dict):
+        results = [callback(event) for callback in active]
+        return False if any(result is False for result in results) else None
+
+    return report
+
+
+def stop_requested(path: str | Path | None) -> bool:
+    """True when a job's stop file exists (the app's Stop button creates it)."""
+    return bool(path) and os.path.exists(path)

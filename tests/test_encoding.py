@@ -1,0 +1,101 @@
+import json
+
+import numpy as np
+import pytest
+
+from rnnclf.encoding import OOV_ID, PAD_ID, TextEncoder
+
+
+def test_reserved_ids_and_frequency_order():
+    encoder = TextEncoder(max_length=5).fit(["b a a", "a c"])
+    assert encoder.vocabulary_[:2] == ["<pad>", "<unk>"]
+    # most frequent first ("a" x3), ties alphabetical ("b" before "c")
+    assert encoder.vocabulary_[2:] == ["a", "b", "c"]
+    assert encoder.transform(["a zzz"]).tolist() == [[2, OOV_ID, PAD_ID, PAD_ID, PAD_ID]]
+
+
+def test_max_tokens_and_min_frequency():
+    texts = ["a a a b b c"]
+    assert TextEncoder(max_tokens=4).fit(texts).vocabulary_ == ["<pad>", "<unk>", "a", "b"]
+    assert TextEncoder(min_frequency=2).fit(texts).vocabulary_ == ["<pad>", "<unk>", "a", "b"]
+
+
+def test_post_padding_and_truncation_sides():
+    texts = ["one two three four five six"]
+    post = TextEncoder(max_length=3).fit(texts)
+    assert post.encode(texts[0]).tokens == ["one", "two", "three"]
+    assert post.encode(texts[0]).dropped_tokens == ["four", "five", "six"]
+    pre = TextEncoder(max_length=3, truncating="pre").fit(texts)
+    assert pre.encode(texts[0]).tokens == ["four", "five", "six"]
+    padded = TextEncoder(max_length=8).fit(texts).transform(["one two"])
+    assert padded[0, :2].tolist() != [0, 0] and padded[0, 2:].tolist() == [0] * 6
+    pre_padded = TextEncoder(max_length=8, padding="pre").fit(texts).transform(["one two"])
+    assert pre_padded[0, :6].tolist() == [0] * 6
+
+
+def test_max_length_from_percentile_not_the_longest():
+    texts = ["w " * 5] * 99 + ["w " * 1000]
+    encoder = TextEncoder(length_percentile=95).fit(texts)
+    assert encoder.max_length_ == 5
+    assert encoder.length_stats_["max"] == 1000
+
+
+def test_tokens_keep_case_but_lookup_is_lowercase():
+    encoder = TextEncoder().fit(["good movie"])
+    encoded = encoder.encode("GOOD Movie")
+    assert encoded.tokens == ["GOOD", "Movie"]
+    assert encoded.ids == encoder.encode("good movie").ids
+
+
+@pytest.mark.parametrize("tokenizer", ["tweet", "treebank", "regexp"])
+def test_tokenizers_need_no_data_and_handle_unicode(tokenizer):
+    encoder = TextEncoder(tokenizer=tokenizer).fit(["привет мир 😀 日本語 café", "ok"])
+    encoded = encoder.encode("привет 😀 café")
+    assert OOV_ID not in encoded.ids or tokenizer != "tweet"
+    assert len(encoded.tokens) >= 3
+
+
+def test_whitespace_and_empty_text():
+    encoder = TextEncoder().fit(["a b"])
+    assert encoder.encode("  a\n\t b  ").tokens == ["a", "b"]
+    assert encoder.encode("   ").ids == []
+    assert encoder.transform([""]).sum() == 0
+
+
+def test_huge_text_is_cut_not_crashed():
+    encoder = TextEncoder(max_length=50).fit(["word " * 10])
+    encoded = encoder.encode("word " * 200_000)  # 1,000,000 characters
+    assert len(encoded.ids) == 50
+    assert encoded.characters_cut > 0 and encoded.truncated
+
+
+def test_config_round_trip_through_json():
+    encoder = TextEncoder(tokenizer="treebank", max_tokens=50, length_percentile=90).fit(["It's a test", "don't stop"])
+    restored = TextEncoder.from_json(json.dumps(json.loads(encoder.to_json())))
+    assert restored.get_config() == encoder.get_config()
+    np.testing.assert_array_equal(restored.transform(["don't test"]), encoder.transform(["don't test"]))
+    unfitted = TextEncoder(max_length=7)
+    assert TextEncoder.from_config(unfitted.get_config()).get_config() == unfitted.get_config()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"tokenizer": "nope"}, "expected one of 'tweet'"),
+        ({"padding": "middle"}, "padding='middle'"),
+        ({"max_tokens": 2}, "at least 3"),
+        ({"max_length": 0}, "positive integer"),
+    ],
+)
+def test_invalid_arguments_explain_themselves(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        TextEncoder(**kwargs)
+
+
+def test_unfitted_and_non_string_errors():
+    with pytest.raises(RuntimeError, match="fit"):
+        TextEncoder().encode("x")
+    with pytest.raises(TypeError, match="string"):
+        TextEncoder().fit(["ok"]).encode(None)
+    with pytest.raises(ValueError, match="zero texts"):
+        TextEncoder().fit([])

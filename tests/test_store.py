@@ -1,0 +1,92 @@
+import json
+
+import numpy as np
+import pytest
+
+from rnnclf.store import RunError, RunStore, load_run
+
+
+@pytest.fixture()
+def store(tmp_path):
+    return RunStore(tmp_path / "runs")
+
+
+def test_save_load_gives_identical_predictions(store, trained_gru, marker_data):
+    _, (test_texts, _) = marker_data
+    path = store.save(trained_gru, "gru-run", metrics={"accuracy": 1.0}, dataset={"name": "marker", "fingerprint": "abc"})
+    assert sorted(p.name for p in path.iterdir()) == ["encoder.json", "meta.json", "model.keras"]
+    loaded = store.load("gru-run")
+    np.testing.assert_allclose(loaded.predict_proba(test_texts), trained_gru.predict_proba(test_texts), atol=1e-6)
+    assert loaded.classes_.tolist() == trained_gru.classes_.tolist()
+    assert loaded.get_params() == trained_gru.get_params()
+    assert loaded.encoder_.get_config() == trained_gru.encoder_.get_config()
+    meta = json.loads((path / "meta.json").read_text())
+    assert meta["dataset"]["fingerprint"] == "abc" and meta["history"] == trained_gru.history_
+    assert {"tensorflow", "keras", "rnnclf", "python"} <= set(meta["versions"])
+    # loading by path works too
+    assert load_run(str(path)).classes_.tolist() == ["negative", "positive"]
+
+
+def test_no_pickle_in_a_run(store, trained_gru):
+    path = store.save(trained_gru, "plain")
+    for file in path.iterdir():
+        assert not file.read_bytes().startswith(b"\x80"), f"{file.name} looks like a pickle"
+
+
+def test_crash_mid_save_leaves_nothing(store, trained_gru, monkeypatch):
+    def explode():
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(trained_gru.encoder_, "to_json", explode)
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.save(trained_gru, "half")
+    assert not (store.root / "half").exists()
+    assert list(store.root.iterdir()) == []
+
+
+def test_overwrite_is_explicit(store, trained_gru):
+    store.save(trained_gru, "same")
+    with pytest.raises(RunError, match="already exists"):
+        store.save(trained_gru, "same")
+    store.save(trained_gru, "same", overwrite=True, metrics={"accuracy": 0.5})
+    assert store.meta("same")["metrics"]["accuracy"] == 0.5
+    assert [p.name for p in store.root.iterdir()] == ["same"]
+
+
+@pytest.mark.parametrize("name", ["../escape", "a/b", "..", ".hidden", "", "x" * 101])
+def test_unsafe_run_names_are_refused(store, trained_gru, name):
+    with pytest.raises(ValueError, match="Invalid run name"):
+        store.save(trained_gru, name)
+
+
+def test_list_and_delete(store, trained_gru):
+    store.save(trained_gru, "one", metrics={"accuracy": 0.9})
+    (store.root / "junk").mkdir()
+    runs = {run["name"]: run for run in store.list()}
+    assert runs["one"]["accuracy"] == 0.9 and runs["one"]["cell_type"] == "gru"
+    assert "not an rnnclf run" in runs["junk"]["error"]
+    store.delete("one")
+    assert not store.exists("one")
+    with pytest.raises(RunError, match="No run named 'one'"):
+        store.delete("one")
+
+
+def test_corrupt_model_file_gives_a_clear_error(store, trained_gru):
+    path = store.save(trained_gru, "broken")
+    (path / "model.keras").write_bytes(b"this is not a zip archive")
+    with pytest.raises(RunError, match=r"model file of run 'broken' cannot be loaded.*rnnclf runs delete broken"):
+        store.load("broken")
+
+
+def test_corrupt_meta_and_foreign_directories(store, trained_gru, tmp_path):
+    path = store.save(trained_gru, "meta-broken")
+    (path / "meta.json").write_text("{ not json")
+    with pytest.raises(RunError, match="corrupt"):
+        store.load("meta-broken")
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "meta.json").write_text(json.dumps({"hello": "world"}))
+    with pytest.raises(RunError, match="not an rnnclf run"):
+        load_run(str(foreign))
+    with pytest.raises(RunError, match="No run at"):
+        load_run(str(tmp_path / "missing"))
