@@ -219,8 +219,9 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         if self.pretrained_embeddings:
             from rnnclf.glove import build_embedding_matrix
 
+            # fetch=True: the first GloVe run downloads the pinned vectors (76 MB, sha256-checked) once.
             embedding_matrix, self.embedding_coverage_ = build_embedding_matrix(
-                self.encoder_.vocabulary_, name=self.pretrained_embeddings, seed=self.seed
+                self.encoder_.vocabulary_, name=self.pretrained_embeddings, seed=self.seed, fetch=True
             )
             embedding_dim = int(embedding_matrix.shape[1])
 

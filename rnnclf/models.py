@@ -21,6 +21,8 @@ from rnnclf import _keras_setup  # noqa: F401  (quiet TF logs, pick the backend)
 import keras
 from keras import layers
 
+from rnnclf.optimizers import LazyAdam
+
 __all__ = ["CELL_TYPES", "MODEL_DEFAULTS", "build_model", "cell_layer_class", "count_parameters"]
 
 # Registry of recurrent cell types. SimpleRNN is the textbook Elman network whose
@@ -147,7 +149,8 @@ def build_model(
     outputs = layers.Dense(int(num_classes), activation="softmax", name="classes")(x)
     model = keras.Model(inputs, outputs, name=f"{cell_type}_classifier")
 
-    optimizer = keras.optimizers.Adam(learning_rate=float(learning_rate), clipnorm=clipnorm)
+    # LazyAdam: Adam that updates only the embedding rows a batch touched (see rnnclf.optimizers).
+    optimizer = LazyAdam(learning_rate=float(learning_rate), clipnorm=clipnorm)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 

@@ -34,7 +34,7 @@ from rnnclf.paths import DEFAULT_MODEL_DIR, runs_dir, validate_name
 if TYPE_CHECKING:
     from rnnclf.classifier import RNNTextClassifier
 
-__all__ = ["RunStore", "RunError", "write_run", "read_run", "read_meta", "load_run", "resolve_run", "RUN_FORMAT"]
+__all__ = ["RunStore", "RunError", "write_run", "read_run", "read_meta", "load_run", "resolve_run", "run_archive", "RUN_FORMAT"]
 
 RUN_FORMAT = "rnnclf-run"
 RUN_FORMAT_VERSION = 1
@@ -289,6 +289,21 @@ class RunStore:
                 continue
         for leftover in self.root.glob(".trash-*"):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def run_archive(directory: Path) -> bytes:
+    """The run's files as a zip archive in memory (for downloads); checks it is a run first."""
+    import io
+    import zipfile
+
+    directory = Path(directory)
+    read_meta(directory)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(directory.iterdir()):
+            if file.is_file():
+                archive.write(file, arcname=f"{directory.name}/{file.name}")
+    return buffer.getvalue()
 
 
 def summarize_meta(meta: dict, directory: Path) -> dict:
