@@ -11,8 +11,11 @@ is first used.
 from __future__ import annotations
 
 import importlib
+import os
 
-from rnnclf import _keras_setup  # noqa: F401
+# Backend choice must precede any Keras import; TensorFlow itself loads lazily.
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 __version__ = "0.1.0"
 
@@ -26,6 +29,11 @@ _EXPORTS = {
     "evaluate_predictions": "rnnclf.evaluation",
     "RunStore": "rnnclf.store",
     "load_run": "rnnclf.store",
+    "explain": "rnnclf.attribution",
+    "gradient_flow": "rnnclf.diagnostics",
+    "load_dataset": "rnnclf.datasets",
+    "load_split": "rnnclf.datasets",
+    "compare": "rnnclf.compare",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

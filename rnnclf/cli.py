@@ -73,6 +73,7 @@ def _add_train(subparsers) -> None:
     out = parser.add_argument_group("output")
     out.add_argument("--name", help="run name (default: <cell>-<data>-<time>)")
     out.add_argument("--overwrite", action="store_true", help="replace an existing run of the same name")
+    out.add_argument("--output", help="save the run in this directory instead of the run store")
     out.add_argument("--tensorboard", dest="tensorboard_dir", help="write TensorBoard logs to this directory")
     out.add_argument("--progress-file", help="append progress as JSON lines (used by the app's jobs)")
     out.add_argument("--json", action="store_true")
@@ -84,6 +85,14 @@ _MODEL_OPTIONS = (
     "pretrained_embeddings", "trainable_embeddings", "tokenizer", "max_tokens", "max_length", "epochs",
     "batch_size", "learning_rate", "clipnorm", "patience", "class_weight", "seed",
 )
+
+
+def _preset_output(preset: dict) -> str | None:
+    """Where a preset saves its run: ``"default"`` means the bundled default model directory."""
+    from rnnclf.paths import DEFAULT_MODEL_DIR
+
+    output = preset.get("output")
+    return str(DEFAULT_MODEL_DIR) if output == "default" else output
 
 
 def _train(args) -> int:
@@ -112,7 +121,8 @@ def _train(args) -> int:
         validation_size=args.validation_size,
         test_size=args.test_size,
         tensorboard_dir=args.tensorboard_dir,
-        overwrite=args.overwrite,
+        overwrite=args.overwrite or bool(preset.get("output")),
+        output_dir=args.output or _preset_output(preset),
     )
     progress = combine(TerminalProgress(), ProgressFile(args.progress_file) if args.progress_file else None)
     result = run_training(spec, progress=progress)
@@ -175,7 +185,9 @@ def _predict(args) -> int:
         return 0
 
     texts = _read_input_texts(args.input, args.text_col)
-    results = _predict_many(classifier, texts)
+    from rnnclf.batch import predict_records
+
+    results = predict_records(classifier, texts)
     stream = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
         if args.json:
@@ -197,22 +209,6 @@ def _predict(args) -> int:
     if skipped:
         print(f"note: {skipped} empty line(s) were not classified (marked in the 'error' field)", file=sys.stderr)
     return 0
-
-
-def _predict_many(classifier, texts: list[str]) -> list[dict]:
-    """Classify many texts in one pass; empty ones are reported, not fatal."""
-    sequences = classifier.encoder_.encode_ids(texts)
-    usable = [position for position, sequence in enumerate(sequences) if sequence]
-    probabilities = classifier.predict_ids([sequences[position] for position in usable]) if usable else []
-    labels = classifier.class_names
-    rows: list[dict] = [{"text": text, "label": None, "error": "empty text"} for text in texts]
-    for position, row_probabilities in zip(usable, probabilities):
-        rows[position] = {
-            "text": texts[position],
-            "label": labels[int(row_probabilities.argmax())],
-            "probabilities": {label: float(p) for label, p in zip(labels, row_probabilities)},
-        }
-    return rows
 
 
 # ------------------------------------------------------------------- evaluate

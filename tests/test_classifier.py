@@ -6,7 +6,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 
-from conftest import TINY_PARAMS, marker_texts
+from tests.conftest import TINY_PARAMS, marker_texts
 from rnnclf.classifier import RNNTextClassifier
 
 

@@ -101,7 +101,7 @@ def test_mistakes_exit_2_with_a_message(home, capsys, argv, message):
 def test_delete_then_gone(home, capsys):
     from rnnclf.store import RunStore
 
-    from conftest import TINY_PARAMS, marker_texts
+    from tests.conftest import TINY_PARAMS, marker_texts
     from rnnclf.classifier import RNNTextClassifier
 
     texts, labels = marker_texts(40)
