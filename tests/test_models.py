@@ -45,3 +45,11 @@ def test_optimizer_carries_learning_rate_and_clipnorm():
     assert model.optimizer.clipnorm == 0.5
     assert abs(float(model.optimizer.learning_rate.numpy()) - 0.005) < 1e-9
     assert model.get_layer("embedding").mask_zero
+
+
+def test_pretrained_matrix_stays_out_of_the_config():
+    import json
+
+    matrix = np.ones((500, 8), dtype="float32")
+    model = build_model(vocabulary_size=500, num_classes=2, embedding_dim=8, embedding_matrix=matrix, units=2)
+    assert len(json.dumps(model.get_config())) < 20_000
