@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: app test install fetch-default bench clean-venv
+.PHONY: app test install browser fetch-default bench clean-venv
 
 # Install (or update) the virtual environment when requirements or pyproject change.
 $(STAMP): requirements.txt pyproject.toml
@@ -25,7 +25,14 @@ fetch-default: $(STAMP)
 app: fetch-default
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: $(STAMP)
+# Debian's Chromium drives the end-to-end browser test (Playwright uses it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: install it (e.g. sudo apt-get install chromium) for the browser test"; fi; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -1,16 +1,24 @@
-"""rnnclf dashboard entry point: `streamlit run app.py`."""
+"""rnnclf dashboard: `streamlit run app.py` (or `make app`).
+
+Page config, navigation over pages/, and the sidebar showing the active model.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="rnnclf", page_icon="🔁", layout="wide")
-st.title("rnnclf — text classification with recurrent networks")
-st.write(
-    "Train SimpleRNN, LSTM and GRU classifiers on your own CSV or a built-in corpus, "
-    "compare the cell types, and see which words drive each prediction."
+from rnnclf.ui.sidebar import render_sidebar
+from rnnclf.ui.state import init_state
+
+st.set_page_config(page_title="rnnclf — RNN text classification", page_icon="🔁", layout="wide")
+init_state()
+
+page = st.navigation(
+    [
+        st.Page("pages/classify.py", title="Classify", icon=":material/text_fields:", default=True),
+        st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("pages/datasets.py", title="Datasets", icon=":material/dataset:"),
+        st.Page("pages/models.py", title="Models", icon=":material/inventory_2:"),
+    ]
 )
-st.subheader("From the command line")
-st.code(
-    "rnnclf train --csv data/examples/reviews.csv --cell gru --epochs 3 --name my-run\n"
-    'rnnclf predict --model my-run --text "The staff were lovely" --json',
-    language="bash",
-)
+render_sidebar()
+page.run()

@@ -1,0 +1,105 @@
+"""Classify: type a text, get the label, per-class probabilities and which words drove it."""
+
+import streamlit as st
+
+from rnnclf import plots
+from rnnclf.analysis import METHOD_LABELS, analyze_text
+from rnnclf.batch import predictions_frame
+from rnnclf.csv_import import DatasetError, read_table_bytes
+from rnnclf.store import RunError
+from rnnclf.ui.models import load_active_classifier
+from rnnclf.ui.state import show_flash
+
+# Written for this app: everyday sentences that show off attribution.
+EXAMPLES = [
+    "The waiter was friendly and the pasta was delicious.",
+    "My new phone keeps freezing and support never answered my emails.",
+    "What a beautiful morning for a walk by the river!",
+    "The film started well, but the ending was a boring mess.",
+    "The hotel was not bad at all, and the staff were really helpful.",
+]
+
+st.title("Classify")
+show_flash()
+try:
+    model_name, classifier = load_active_classifier()
+except RunError as error:
+    st.error(f"The model cannot be loaded: {error}  \nPick another model in the sidebar or on the **Models** page.")
+    st.stop()
+
+single_tab, batch_tab = st.tabs(["One text", "Many texts (CSV)"])
+
+with single_tab:
+    st.caption("Pick an example or type your own text.")
+    example = st.pills("Examples", EXAMPLES, key="classify-example", label_visibility="collapsed")
+    if example and st.session_state.get("classify-last-example") != example:
+        st.session_state["classify_text"] = example
+        st.session_state["classify-last-example"] = example
+    text = st.text_area("Text", key="classify_text", height=110, placeholder="e.g. The staff were lovely but the room was cold.")
+    left, right = st.columns(2)
+    method = left.selectbox("Explain with", list(METHOD_LABELS), format_func=METHOD_LABELS.get, key="classify-method")
+    target_choice = right.selectbox("Class to explain", ["predicted class", *classifier.class_names], key="classify-target")
+    target = None if target_choice == "predicted class" else classifier.classes_[classifier.class_names.index(target_choice)]
+
+    if not text.strip():
+        st.info("The text is empty: type a sentence above or pick an example.")
+    else:
+        try:
+            analysis = analyze_text(classifier, text, method=method, target=target)
+        except ValueError as error:
+            st.error(str(error))
+        else:
+            explanation = analysis.explanation
+            for note in analysis.notes:
+                st.warning(note)
+            probabilities = explanation.probabilities
+            label = str(explanation.predicted)
+            top, chart = st.columns([1, 2])
+            top.metric("Prediction", label, f"{probabilities[label]:.1%} confident", delta_color="off")
+            top.caption(f"{METHOD_LABELS[method]} · {analysis.seconds * 1000:.0f} ms")
+            chart.plotly_chart(plots.probability_bars(probabilities, highlight=label), key="classify-probabilities")
+
+            st.markdown(f"**Which words pushed towards _{explanation.target}_** (blue = towards, red = against)")
+            st.plotly_chart(plots.token_heatmap(explanation.tokens, explanation.scores), key="classify-heatmap")
+            bars, trajectory = st.columns(2)
+            bars.plotly_chart(plots.score_bars(explanation.tokens, explanation.scores, top_k=15), key="classify-bars")
+            trajectory.plotly_chart(plots.trajectory_figure(analysis.trajectory), key="classify-trajectory")
+            trajectory.caption("The prediction after reading each word: how the RNN's opinion forms as it reads.")
+
+            with st.expander("Can this explanation be trusted? (completeness and faithfulness)"):
+                if explanation.completeness:
+                    c = explanation.completeness
+                    st.markdown(
+                        f"**Completeness** (integrated gradients): the scores add up to {c['attribution_sum']:+.4f}; "
+                        f"the model's output moved {c['prediction_difference']:+.4f} from the baseline — "
+                        f"relative error {c['relative_error']:.1%}."
+                    )
+                if analysis.deletion is not None:
+                    curve = analysis.deletion
+                    st.markdown(
+                        f"**Deletion test**: removing words in the explanation's order lowers the probability of "
+                        f"_{curve.target}_ faster than random order when the explanation is faithful. "
+                        f"AOPC {curve.aopc:.3f} vs random {curve.random_aopc:.3f} (higher is better)."
+                    )
+                    st.plotly_chart(plots.deletion_figure(curve), key="classify-deletion")
+
+with batch_tab:
+    upload = st.file_uploader("A CSV/TSV with a column of texts (or a plain text file, one text per line)",
+                              type=["csv", "tsv", "txt"], key="classify-upload")
+    if upload is not None:
+        try:
+            table = read_table_bytes(upload.getvalue(), upload.name, require_labels=False)
+            column = st.selectbox("Text column", table.columns, index=table.columns.index(table.text_column), key="classify-column")
+            table = read_table_bytes(upload.getvalue(), upload.name, text_column=column, require_labels=False)
+        except DatasetError as error:
+            st.error(str(error))
+        else:
+            frame = predictions_frame(classifier, table.dataframe["text"].tolist())
+            counts = frame["label"].value_counts()
+            st.success(f"Classified {counts.sum():,} texts with **{model_name}**: "
+                       + ", ".join(f"{label} {count:,}" for label, count in counts.items()))
+            if table.dropped_empty_texts:
+                st.caption(f"{table.dropped_empty_texts} empty rows were skipped.")
+            st.dataframe(frame, hide_index=True, key="classify-batch-table")
+            st.download_button("Download predictions (CSV)", frame.to_csv(index=False).encode("utf-8"),
+                               file_name="predictions.csv", mime="text/csv", key="classify-download")

@@ -1,0 +1,72 @@
+"""Compare: RNN vs LSTM vs GRU (and TF-IDF + LR) on one split, several seeds."""
+
+import streamlit as st
+
+from rnnclf.compare import list_comparisons, load_comparison
+from rnnclf.csv_import import DatasetError, read_table_bytes
+from rnnclf.ui.data import builtin_overview, save_upload
+from rnnclf.ui.jobs import current_job, job_monitor, launch_job
+from rnnclf.ui.render import render_comparison
+
+st.title("Compare cell types")
+st.caption("Every cell type is trained with the same settings on the same deduplicated, stratified split; "
+           "a TF-IDF + logistic-regression baseline is fitted on that split too.")
+
+job = current_job("compare", "compare_job")
+running = job is not None and job.status == "running"
+
+with st.expander("New comparison", expanded=not list_comparisons()):
+    fetched = [row["name"] for row in builtin_overview() if row["fetched"]]
+    source_kind = st.radio("Data", ["Built-in dataset", "Upload a CSV"], horizontal=True, key="compare-source")
+    arguments, problem = ["compare", "--json"], None
+    if source_kind == "Built-in dataset":
+        if fetched:
+            arguments += ["--dataset", st.selectbox("Dataset", fetched, key="compare-dataset")]
+        else:
+            problem = "No built-in dataset is fetched yet: fetch them on the **Datasets** page, or upload a CSV."
+    else:
+        upload = st.file_uploader("CSV/TSV with a text and a label column", type=["csv", "tsv", "txt"], key="compare-upload")
+        if upload is None:
+            problem = "Upload a file to continue."
+        else:
+            try:
+                table = read_table_bytes(upload.getvalue(), upload.name)
+                arguments += ["--csv", str(save_upload(upload.getvalue(), upload.name)),
+                              "--text-col", table.text_column, "--label-col", table.label_column]
+                st.caption(f"Columns: text = {table.text_column!r}, label = {table.label_column!r} "
+                           f"({len(table.dataframe):,} usable rows)")
+            except DatasetError as error:
+                problem = str(error)
+    cells = st.multiselect("Cell types", ["rnn", "lstm", "gru"], default=["rnn", "lstm", "gru"], key="compare-cells",
+                           format_func={"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}.get)
+    a, b, c = st.columns(3)
+    seeds = a.number_input("Seeds", 1, 5, 2, key="compare-seeds")
+    epochs = b.number_input("Max epochs", 1, 50, 5, key="compare-epochs")
+    units = c.number_input("Units", 4, 256, 32, step=8, key="compare-units")
+    arguments += ["--cells", ",".join(cells), "--seeds", str(seeds), "--epochs", str(epochs), "--units", str(units)]
+    if len(cells) < 1:
+        problem = "Pick at least one cell type."
+    if problem:
+        st.warning(problem)
+    st.caption(f"{len(cells) * seeds} training runs; each one trains in the background.")
+    if st.button("Start comparison", type="primary", key="compare-start", disabled=bool(problem) or running):
+        launch_job("compare", "compare_job", arguments, label=f"Comparing {', '.join(cells).upper()}")
+        st.rerun()
+
+if job is not None:
+    status = job_monitor(job)
+    output = (job.result or {}).get("output")
+    if status == "succeeded" and isinstance(output, dict) and output.get("name"):
+        st.session_state["compare-open"] = output["name"]
+
+saved = [item for item in list_comparisons() if "error" not in item]
+if saved:
+    names = [item["name"] for item in saved]
+    default = st.session_state.get("compare-open")
+    chosen = st.selectbox("Open a comparison", names, index=names.index(default) if default in names else 0, key="compare-choice")
+    try:
+        render_comparison(load_comparison(chosen), key="compare")
+    except ValueError as error:
+        st.error(f"This comparison cannot be read: {error}")
+elif not running:
+    st.info("No comparisons yet: start one above.")

@@ -1,0 +1,109 @@
+"""Train: pick data and settings, start a background job, watch the curves, use the model."""
+
+import streamlit as st
+
+from rnnclf.csv_import import DatasetError, read_table_bytes
+from rnnclf.paths import validate_name
+from rnnclf.presets import PRESETS
+from rnnclf.ui.data import builtin_overview, save_upload
+from rnnclf.ui.jobs import current_job, job_monitor, launch_job
+from rnnclf.ui.render import render_metrics
+from rnnclf.ui.state import flash, set_active_model, show_flash
+from rnnclf.ui.training import live_training_curves, train_arguments
+
+st.title("Train a model")
+show_flash()
+
+job = current_job("train", "train_job")
+running = job is not None and job.status == "running"
+
+# ------------------------------------------------------------------ data
+st.subheader("1 · Data")
+fetched = [row["name"] for row in builtin_overview() if row["fetched"]]
+source_kind = st.radio("Source", ["Built-in dataset", "Upload a CSV"], horizontal=True, key="train-source")
+source, problem = {}, None
+if source_kind == "Built-in dataset":
+    if fetched:
+        source["dataset"] = st.selectbox("Dataset", fetched, key="train-dataset")
+    else:
+        problem = "No built-in dataset is fetched yet: fetch them on the **Datasets** page, or upload a CSV."
+else:
+    upload = st.file_uploader("CSV/TSV with a text and a label column", type=["csv", "tsv", "txt"], key="train-upload")
+    if upload is None:
+        problem = "Upload a file to continue."
+    else:
+        try:
+            table = read_table_bytes(upload.getvalue(), upload.name)
+            columns = table.columns
+            left, right = st.columns(2)
+            text_column = left.selectbox("Text column", columns, index=columns.index(table.text_column), key="train-text-col")
+            label_guess = table.label_column if table.label_column in columns else columns[-1]
+            label_column = right.selectbox("Label column", columns, index=columns.index(label_guess), key="train-label-col")
+            checked = read_table_bytes(upload.getvalue(), upload.name, text_column=text_column, label_column=label_column)
+            counts = checked.dataframe["label"].value_counts()
+            st.caption(f"{len(checked.dataframe):,} usable rows · {len(counts)} classes: "
+                       + ", ".join(f"{label} ({count})" for label, count in counts.items()))
+            source = {"csv": save_upload(upload.getvalue(), upload.name), "text_column": text_column, "label_column": label_column}
+        except DatasetError as error:
+            problem = str(error)
+if problem:
+    st.warning(problem)
+
+# ---------------------------------------------------------------- settings
+st.subheader("2 · Model")
+preset_names = [name for name in PRESETS if name != "default-sentiment"]
+preset = st.selectbox("Preset", preset_names, index=preset_names.index("balanced"), key="train-preset",
+                      format_func=lambda name: f"{name} — {PRESETS[name]['description']}")
+params = dict(PRESETS[preset]["params"])
+left, middle, right = st.columns(3)
+params["cell_type"] = left.selectbox("Cell type", ["rnn", "lstm", "gru"], index=["rnn", "lstm", "gru"].index(params.get("cell_type", "lstm")),
+                                     format_func={"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}.get, key="train-cell")
+params["epochs"] = middle.number_input("Max epochs", 1, 100, int(params.get("epochs", 10)), key="train-epochs")
+params["units"] = right.number_input("Units", 4, 512, int(params.get("units", 64)), step=8, key="train-units")
+with st.expander("Advanced options"):
+    a, b, c = st.columns(3)
+    params["embedding_dim"] = a.number_input("Embedding size", 8, 300, int(params.get("embedding_dim", 64)), key="train-embedding",
+                                             disabled=bool(params.get("pretrained_embeddings")), help="GloVe fixes this at 50.")
+    params["num_layers"] = b.number_input("Stacked layers", 1, 4, int(params.get("num_layers", 1)), key="train-layers")
+    params["batch_size"] = c.number_input("Batch size", 4, 512, int(params.get("batch_size", 32)), key="train-batch")
+    params["dropout"] = a.slider("Dropout", 0.0, 0.8, float(params.get("dropout", 0.0)), 0.05, key="train-dropout")
+    params["learning_rate"] = b.number_input("Learning rate", 1e-5, 1.0, float(params.get("learning_rate", 1e-3)), format="%.5f", key="train-lr")
+    params["clipnorm"] = c.number_input("Gradient clip norm (0 = off)", 0.0, 100.0, float(params.get("clipnorm", 1.0)), key="train-clip",
+                                        help="Clipping the gradient norm keeps BPTT from exploding.")
+    params["patience"] = a.number_input("Early-stopping patience", 1, 20, int(params.get("patience", 2)), key="train-patience")
+    params["seed"] = b.number_input("Seed", 0, 10_000, int(params.get("seed", 0)), key="train-seed")
+    params["bidirectional"] = c.checkbox("Bidirectional", bool(params.get("bidirectional")), key="train-bidirectional")
+    params["pretrained_embeddings"] = "glove-6b-50d" if a.checkbox("Start from GloVe 6B 50d", bool(params.get("pretrained_embeddings")), key="train-glove") else None
+    if b.checkbox("Balance classes", False, key="train-balance", help="Weight classes by inverse frequency (imbalanced data)."):
+        params["class_weight"] = "balanced"
+if params.get("pretrained_embeddings"):
+    params.pop("embedding_dim", None)
+name = st.text_input("Run name (optional)", key="train-name", placeholder="e.g. gru-movies")
+name_problem = None
+if name:
+    try:
+        validate_name(name)
+    except ValueError as error:
+        name_problem = str(error)
+        st.error(name_problem)
+
+# ------------------------------------------------------------------- start
+st.subheader("3 · Train")
+if st.button("Start training", type="primary", key="train-start", disabled=bool(problem or name_problem or running)):
+    label = f"Training {params['cell_type'].upper()} on {source.get('dataset') or 'uploaded CSV'}"
+    launch_job("train", "train_job", train_arguments(source, params, name or None), label)
+    st.rerun()
+if running:
+    st.caption("Training runs in the background: you can switch pages or reload; it keeps going.")
+
+if job is not None:
+    status = job_monitor(job, live=live_training_curves)
+    output = (job.result or {}).get("output")
+    if status == "succeeded" and isinstance(output, dict) and output.get("run"):
+        run = output["run"]
+        st.markdown(f"#### Test results of **{run}**")
+        render_metrics(output.get("metrics") or {}, key=f"train-{run}")
+        if st.button("Use this model on Classify", key="train-use", type="primary"):
+            set_active_model(run)
+            flash(f"Classify now uses **{run}**.")
+            st.switch_page("pages/classify.py")

@@ -1,0 +1,104 @@
+"""Renderers shared by several pages (run details, metrics, dataset statistics)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from rnnclf import plots
+
+__all__ = ["metric_row", "render_metrics", "render_run_details", "render_dataset_stats"]
+
+
+def metric_row(metrics: dict) -> None:
+    columns = st.columns(4)
+    for column, (label, key) in zip(columns, (("Accuracy", "accuracy"), ("Macro-F1", "macro_f1"), ("MCC", "mcc"), ("ROC-AUC", "roc_auc"))):
+        value = metrics.get(key)
+        column.metric(label, f"{value:.3f}" if isinstance(value, (int, float)) else "–")
+
+
+def render_metrics(metrics: dict, key: str) -> None:
+    """Headline numbers, confusion matrix and per-class report of an evaluation."""
+    if not metrics:
+        st.info("No test metrics were recorded for this run.")
+        return
+    metric_row(metrics)
+    left, right = st.columns([1, 1])
+    matrix = metrics.get("confusion_matrix")
+    if matrix:
+        left.plotly_chart(plots.confusion_matrix_figure(matrix["matrix"], matrix["labels"]), key=f"{key}-confusion")
+    per_class = metrics.get("per_class")
+    if per_class:
+        table = pd.DataFrame(per_class).T.rename_axis("class").reset_index()
+        right.markdown(f"**Per-class report** ({metrics.get('examples', '?')} test texts)")
+        right.dataframe(table, hide_index=True, key=f"{key}-report")
+
+
+def render_run_details(meta: dict, key: str) -> None:
+    """Everything worth seeing about a saved run."""
+    params = meta.get("params", {})
+    dataset = meta.get("dataset") or {}
+    source = dataset.get("name") or dataset.get("csv") or "unknown data"
+    st.markdown(
+        f"**{str(params.get('cell_type', '?')).upper()}**"
+        f"{' (bidirectional)' if params.get('bidirectional') else ''} · {params.get('units')} units × "
+        f"{params.get('num_layers')} layer(s) · {int((meta.get('parameters') or {}).get('total', 0)):,} parameters · "
+        f"trained on **{source}** · split `{dataset.get('fingerprint', '–')}` · {meta.get('created', '')}"
+    )
+    render_metrics(meta.get("metrics") or {}, key)
+    history = meta.get("history") or {}
+    if history.get("loss"):
+        st.plotly_chart(plots.training_curves(history), key=f"{key}-curves")
+    with st.expander("Configuration (JSON)"):
+        st.json({"params": params, "dataset": dataset, "versions": meta.get("versions", {})}, expanded=False)
+
+
+def render_dataset_stats(stats: dict, key: str) -> None:
+    """Rows, duplicates, class balance and the token-length histogram of a table."""
+    columns = st.columns(4)
+    columns[0].metric("Rows", f"{stats.get('rows', 0):,}")
+    columns[1].metric("Unique texts", f"{stats.get('unique_rows', 0):,}")
+    columns[2].metric("Duplicates", f"{stats.get('duplicates', 0):,}")
+    columns[3].metric("Vocabulary", f"{stats.get('vocabulary_size', 0):,}")
+    left, right = st.columns(2)
+    left.plotly_chart(plots.class_balance(stats.get("class_counts", {})), key=f"{key}-classes")
+    if stats.get("histogram", {}).get("counts"):
+        right.plotly_chart(plots.length_histogram(stats["histogram"], stats.get("token_length")), key=f"{key}-lengths")
+
+
+def render_comparison(result: dict, key: str) -> None:
+    """Results table, learning curves, accuracy by length and gradient flow of a comparison."""
+    from rnnclf.compare import BASELINE_ROW, learning_curves, length_table, results_table
+
+    dataset = result.get("dataset") or {}
+    st.markdown(
+        f"**{dataset.get('name') or 'data'}** · split `{dataset.get('fingerprint', '–')}` · "
+        f"cells {', '.join(result.get('cells', []))} · seeds {result.get('seeds')} · {result.get('created', '')}"
+    )
+    table = results_table(result)
+    shown = pd.DataFrame({
+        "accuracy": [_mean_std(row, "accuracy") for _, row in table.iterrows()],
+        "macro-F1": [_mean_std(row, "macro_f1") for _, row in table.iterrows()],
+        "MCC": [_mean_std(row, "mcc") for _, row in table.iterrows()],
+        "parameters": [f"{row['parameters']:,.0f}" if pd.notna(row["parameters"]) else "–" for _, row in table.iterrows()],
+        "s / epoch": [f"{row['seconds_per_epoch']:.2f}" if pd.notna(row["seconds_per_epoch"]) else "–" for _, row in table.iterrows()],
+        "best epoch": [f"{row['best_epoch']:.1f}" if pd.notna(row["best_epoch"]) else "–" for _, row in table.iterrows()],
+        "latency ms": [f"{row['latency_ms']:.2f}" if pd.notna(row["latency_ms"]) else "–" for _, row in table.iterrows()],
+    }, index=[("TF-IDF + logistic regression" if name == BASELINE_ROW else str(name).upper()) for name in table.index])
+    st.dataframe(shown, key=f"{key}-table")
+    st.caption("Mean ± standard deviation over seeds, all on the same test split; the baseline is one deterministic fit.")
+    left, right = st.columns(2)
+    left.plotly_chart(plots.comparison_curves(learning_curves(result)), key=f"{key}-curves")
+    right.plotly_chart(plots.length_accuracy_figure(length_table(result)), key=f"{key}-lengths")
+    flows = result.get("gradient_flow") or {}
+    if flows:
+        st.markdown("**Gradient flow through time** — how much the loss still 'feels' a word t steps before the end. "
+                    "A SimpleRNN's curve falls off fast (vanishing gradients); LSTM and GRU gates keep it up.")
+        st.plotly_chart(plots.gradient_flow_figure(flows, band=True), key=f"{key}-flow")
+
+
+def _mean_std(row, metric: str) -> str:
+    mean, std = row[f"{metric}_mean"], row[f"{metric}_std"]
+    if pd.isna(mean):
+        return "–"
+    return f"{mean:.3f}" if pd.isna(std) else f"{mean:.3f} ± {std:.3f}"

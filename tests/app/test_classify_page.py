@@ -1,0 +1,84 @@
+"""Classify page through Streamlit's AppTest (no browser)."""
+
+import shutil
+
+from tests.app.conftest import make_app, texts_of
+
+
+def test_typed_text_gets_label_probabilities_and_attribution(tiny_run):
+    app = make_app(active=tiny_run)
+    app.text_area(key="classify_text").input("the movie was zing and the day too").run()
+    assert not app.exception
+    prediction = app.metric[0]
+    assert prediction.label == "Prediction" and prediction.value == "positive"
+    charts = app.get("plotly_chart")
+    assert len(charts) >= 4  # probabilities, token heatmap, score bars, trajectory (+ deletion curve)
+    assert "towards _positive_" in texts_of(app.markdown)
+
+
+def test_every_method_and_a_non_predicted_class(tiny_run):
+    app = make_app(active=tiny_run)
+    app.text_area(key="classify_text").input("a blorp film").run()
+    for method in ["occlusion", "gradient_x_input", "lime", "integrated_gradients"]:
+        app.selectbox(key="classify-method").select(method).run()
+        assert not app.exception, method
+        assert app.metric[0].value == "negative"
+    app.selectbox(key="classify-target").select("positive").run()
+    assert not app.exception and "towards _positive_" in texts_of(app.markdown)
+
+
+def test_example_pill_fills_the_text_box(tiny_run):
+    app = make_app(active=tiny_run)
+    first_example = app.get("button_group")[0].proto.options[0].content
+    app.get("button_group")[0].set_value(first_example).run()
+    assert app.text_area(key="classify_text").value == first_example
+
+
+def test_empty_text_says_what_to_do(tiny_run):
+    app = make_app(active=tiny_run)
+    app.text_area(key="classify_text").input("   ").run()
+    assert "The text is empty" in texts_of(app.info)
+    assert not app.metric
+
+
+def test_a_one_megabyte_paste_is_classified_with_a_warning(tiny_run):
+    app = make_app(active=tiny_run)
+    app.text_area(key="classify_text").input("zing " + "the film was " * 90_000).run()
+    assert not app.exception
+    assert "only its first" in texts_of(app.warning)
+    assert app.metric[0].value == "positive"
+
+
+def test_active_run_deleted_elsewhere_falls_back_with_a_message(tiny_run, tmp_path):
+    from rnnclf.store import RunStore
+
+    source = RunStore().path(tiny_run)
+    copy = tmp_path / "short-lived"
+    shutil.copytree(source, copy)
+    app = make_app(active=str(copy))
+    shutil.rmtree(copy)  # deleted in another tab / by the CLI
+    app.text_area(key="classify_text").input("zing").run()
+    assert not app.exception
+    assert "cannot be used" in texts_of(app.warning) and "default model" in texts_of(app.warning)
+
+
+def test_a_model_file_that_will_not_load(tiny_run, tmp_path):
+    from rnnclf.store import RunStore
+
+    broken = tmp_path / "broken-run"
+    shutil.copytree(RunStore().path(tiny_run), broken)
+    (broken / "model.keras").write_bytes(b"not a keras archive")
+    app = make_app(active=str(broken))
+    assert "cannot be loaded" in texts_of(app.warning) or "cannot be loaded" in texts_of(app.error)
+
+
+def test_batch_mode_predicts_a_csv_with_download(tiny_run):
+    app = make_app(active=tiny_run)
+    csv = "id,review\n1,the zing film\n2,a blorp day\n3,\n4,zing zing\n".encode()
+    app.file_uploader(key="classify-upload").set_value(("reviews.csv", csv, "text/csv")).run()
+    assert not app.exception
+    assert app.selectbox(key="classify-column").value == "review"
+    table = app.dataframe[0].value
+    assert table["label"].tolist() == ["positive", "negative", "positive"]
+    assert {"p_negative", "p_positive"} <= set(table.columns)
+    assert app.get("download_button")

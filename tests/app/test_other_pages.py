@@ -1,0 +1,122 @@
+"""Train, Compare, Datasets and Models pages through AppTest; jobs run as real subprocesses."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.app.conftest import make_app, texts_of
+from tests.conftest import marker_texts
+
+EXAMPLE_CSV = (Path(__file__).resolve().parents[2] / "data" / "examples" / "reviews.csv").read_bytes()
+
+
+def marker_csv(count=160) -> bytes:
+    texts, labels = marker_texts(count, seed=3)
+    return ("text,label\n" + "\n".join(f"{text},{label}" for text, label in zip(texts, labels))).encode()
+
+
+def wait_for_job(kind: str, timeout: float = 240):
+    from rnnclf.jobs import list_jobs
+
+    deadline = time.time() + timeout
+    job = list_jobs(kind)[0]
+    while not job.finished and time.time() < deadline:
+        time.sleep(0.5)
+    return job
+
+
+def test_train_page_runs_a_tiny_job_and_offers_the_model(tiny_run):
+    app = make_app("pages/train.py")
+    app.radio(key="train-source").set_value("Upload a CSV").run()
+    app.file_uploader(key="train-upload").set_value(("reviews.csv", EXAMPLE_CSV, "text/csv")).run()
+    assert "2 classes" in texts_of(app.caption)
+    app.selectbox(key="train-preset").select("quick").run()
+    app.number_input(key="train-epochs").set_value(2).run()
+    app.number_input(key="train-units").set_value(8).run()
+    app.text_input(key="train-name").input("from-the-page").run()
+    app.button(key="train-start").click().run()
+    assert not app.exception
+    job = wait_for_job("train")
+    assert job.status == "succeeded", job.log_tail()
+    app.run()
+    assert "Test results of **from-the-page**" in texts_of(app.markdown)
+    assert [m.label for m in app.metric][:2] == ["Accuracy", "Macro-F1"]
+    assert len(app.get("plotly_chart")) >= 1  # confusion matrix
+    app.button(key="train-use").click().run()
+    assert app.session_state["active_model"] == "from-the-page"
+
+
+def test_train_page_explains_bad_input(tiny_run):
+    app = make_app("pages/train.py")
+    app.radio(key="train-source").set_value("Upload a CSV").run()
+    app.file_uploader(key="train-upload").set_value(("one.csv", b"text\nhello\nworld\n", "text/csv")).run()
+    assert "label" in texts_of(app.warning).lower()
+    assert app.button(key="train-start").disabled
+    app.file_uploader(key="train-upload").set_value(("one-class.csv", b"text,label\na,x\nb,x\nc,x\n", "text/csv")).run()
+    assert "class" in texts_of(app.warning).lower()
+    app.file_uploader(key="train-upload").set_value(("reviews.csv", EXAMPLE_CSV, "text/csv")).run()
+    app.text_input(key="train-name").input("../escape").run()
+    assert "Invalid run name" in texts_of(app.error) and app.button(key="train-start").disabled
+
+
+def test_compare_page_runs_a_tiny_comparison_and_shows_results():
+    app = make_app("pages/compare.py")
+    app.radio(key="compare-source").set_value("Upload a CSV").run()
+    app.file_uploader(key="compare-upload").set_value(("markers.csv", marker_csv(), "text/csv")).run()
+    app.multiselect(key="compare-cells").set_value(["rnn", "gru"]).run()
+    app.number_input(key="compare-seeds").set_value(1).run()
+    app.number_input(key="compare-epochs").set_value(1).run()
+    app.number_input(key="compare-units").set_value(8).run()
+    app.button(key="compare-start").click().run()
+    job = wait_for_job("compare")
+    assert job.status == "succeeded", job.log_tail()
+    app.run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table.index) == ["RNN", "GRU", "TF-IDF + logistic regression"]
+    assert len(app.get("plotly_chart")) >= 3  # curves, length buckets, gradient flow
+
+
+def test_datasets_page_inspects_an_uploaded_csv():
+    app = make_app("pages/datasets.py")
+    assert "Not fetched yet" in texts_of(app.caption) or app.dataframe
+    app.file_uploader(key="datasets-upload").set_value(("reviews.csv", EXAMPLE_CSV, "text/csv")).run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Rows"] == "40" and metrics["Unique texts"] == "40"
+    app.file_uploader(key="datasets-upload").set_value(("bad.csv", b"\x00\x01\x02binary", "text/csv")).run()
+    assert app.error
+
+
+@pytest.mark.network
+def test_datasets_page_shows_statistics_of_a_fetched_corpus():
+    from rnnclf.datasets import fetch
+
+    fetch("sms-spam")
+    app = make_app("pages/datasets.py")
+    app.selectbox(key="datasets-inspect").select("sms-spam").run()
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Rows"] == "5,574"
+    assert len(app.get("plotly_chart")) == 2  # class balance + length histogram
+
+
+def test_models_page_lists_activates_and_deletes(tiny_run):
+    from rnnclf.store import RunStore
+
+    store = RunStore()
+    store.save(store.load(tiny_run), "doomed-run")
+    app = make_app("pages/models.py")
+    names = app.dataframe[0].value["name"].tolist()
+    assert tiny_run in names and "doomed-run" in names
+    app.selectbox(key="models-selected").select("doomed-run").run()
+    app.button(key="models-activate").click().run()
+    assert app.session_state["active_model"] == "doomed-run"
+    assert "Classify now uses" in texts_of(app.success)
+    assert app.get("download_button")
+    assert app.button(key="models-delete").disabled  # not before confirming
+    app.checkbox(key="models-confirm-delete").check().run()
+    app.button(key="models-delete").click().run()
+    assert not store.exists("doomed-run")
+    assert app.session_state["active_model"] == "default"
+    assert "Deleted run" in texts_of(app.success)

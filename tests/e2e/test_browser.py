@@ -1,0 +1,139 @@
+"""End to end in a real browser: `streamlit run app.py`, headless Chromium, the default model.
+
+Starts the app on a free local port, types a sentence on Classify, waits for the
+label and the attribution plot, then visits every page and saves a screenshot
+of each under artifacts/screenshots/ (git-ignored). Timings go to
+artifacts/e2e_timings.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = ["classify", "train", "compare", "datasets", "models"]
+SENTENCE = "The waiter was friendly and the pasta was delicious."
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not become healthy in time")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed: `apt-get install -y chromium` (.ci/run does this).")
+    port = _free_port()
+    home = tmp_path_factory.mktemp("e2e-home")
+    log = open(home / "streamlit.log", "wb")
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "RNNCLF_HOME": str(home)},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url, started
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+def _classify(page, text: str, word: str) -> float:
+    """Type ``text``; return seconds until the attribution plot shows its ``word`` (and the label is up)."""
+    box = page.get_by_role("textbox", name="Text", exact=True)
+    box.fill(text)
+    clicked = time.perf_counter()
+    box.press("Control+Enter")
+    # The previous text's plots stay on screen while the app reruns, so wait for
+    # a plot whose data holds a word of the new text, not just for "a plot".
+    page.wait_for_function(
+        """word => document.querySelectorAll('[data-testid="stMetricValue"]').length > 0
+                 && [...document.querySelectorAll('.js-plotly-plot')].some(
+                        plot => JSON.stringify(plot.data || []).includes(word))""",
+        arg=word, timeout=60_000,
+    )
+    return time.perf_counter() - clicked
+
+
+def test_classify_in_a_real_browser_and_screenshot_every_page(server, browser):
+    url, started = server
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.get_by_role("textbox", name="Text", exact=True).wait_for(timeout=90_000)
+    first = _classify(page, SENTENCE, "pasta")
+    cold_start = time.perf_counter() - started
+    label = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    assert label in ("positive", "negative")
+    assert label == "positive", "the default model should find this sentence positive"
+    assert page.locator(".js-plotly-plot").count() >= 4
+    clicks = [_classify(page, text, word) for text, word in (
+        ("My new phone keeps freezing and support never answered my emails.", "freezing"),
+        ("What a beautiful morning for a walk by the river!", "river"),
+        ("The film started well, but the ending was a boring mess.", "mess"),
+        ("Our neighbours brought soup when we were ill, so kind.", "neighbours"),
+        ("The train was cancelled twice and nobody told us why.", "cancelled"),
+    )]
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots / "classify.png"), full_page=True)
+    for name in PAGES[1:]:
+        page.goto(f"{url}/{name}")
+        page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        assert not page.locator('[data-testid="stException"]').count(), f"exception on {name}"
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    timings = {"cold_start_to_first_classification_s": cold_start, "first_classification_s": first,
+               "click_to_result_s": clicks, "click_to_result_median_s": sorted(clicks)[len(clicks) // 2]}
+    (ARTIFACTS / "e2e_timings.json").write_text(json.dumps(timings, indent=2))
+    assert sorted(path.name for path in shots.glob("*.png")) == sorted(f"{name}.png" for name in PAGES)
