@@ -82,3 +82,16 @@ def test_batch_mode_predicts_a_csv_with_download(tiny_run):
     assert table["label"].tolist() == ["positive", "negative", "positive"]
     assert {"p_negative", "p_positive"} <= set(table.columns)
     assert app.get("download_button")
+
+
+def test_reruns_keep_the_keras_session(tiny_run, monkeypatch):
+    """Streamlit would clear the Keras session (and TensorFlow's kernel cache) after every
+    rerun; rnnclf.ui switches that off so cached models stay fast."""
+    import keras
+
+    calls = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *args, **kwargs: calls.append(args))
+    app = make_app(active=tiny_run)
+    for text in ("zing day", "blorp film", "the zing"):
+        app.text_area(key="classify_text").input(text).run()
+    assert not app.exception and calls == []
