@@ -311,7 +311,8 @@ def _runs_delete(args) -> int:
 # ---------------------------------------------------------------------- setup
 def _add_setup(subparsers) -> None:
     parser = subparsers.add_parser("setup", help="check the bundled default model and fetch what the app needs")
-    parser.add_argument("--datasets", nargs="*", default=[], help="also fetch these built-in datasets")
+    parser.add_argument("--datasets", nargs="*", default=[],
+                        help="also fetch these built-in datasets ('all' = every one; GloVe is fetched on first use)")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=_setup)
 
@@ -330,10 +331,11 @@ def _setup(args) -> int:
         status["default_model_ok"] = False
         status["default_model_error"] = str(error)
     if args.datasets:
-        from rnnclf.datasets import fetch, is_fetched
+        from rnnclf.datasets import DATASETS, fetch, is_fetched
         from rnnclf.progress import TerminalProgress
 
-        for name in args.datasets:
+        names = list(DATASETS) if "all" in args.datasets else args.datasets
+        for name in names:
             if not is_fetched(name):
                 fetch(name, progress=TerminalProgress())
                 status["fetched"].append(name)

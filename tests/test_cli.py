@@ -118,3 +118,13 @@ def test_python_dash_m_entry_point_reports_errors_without_traceback(tmp_path):
         capture_output=True, text=True, env={"RNNCLF_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 2 and "Invalid run name" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_setup_reports_the_default_model_and_is_idempotent(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("RNNCLF_HOME", str(tmp_path))
+    code, out, _ = run(capsys, "setup", "--json")
+    status = json.loads(out)
+    assert code == 0 and status["default_model_ok"] is True and status["fetched"] == []
+    assert 0.5 < status["default_model_accuracy"] <= 1.0
+    code, out, _ = run(capsys, "predict", "--model", "default", "--text", "What a lovely, friendly little cafe!", "--json")
+    assert code == 0 and json.loads(out)["label"] == "positive"
