@@ -3,8 +3,7 @@
 import streamlit as st
 
 from rnnclf.compare import list_comparisons, load_comparison
-from rnnclf.csv_import import DatasetError, read_table_bytes
-from rnnclf.ui.data import builtin_overview, save_upload
+from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_comparison
 
@@ -16,27 +15,8 @@ job = current_job("compare", "compare_job")
 running = job is not None and job.status == "running"
 
 with st.expander("New comparison", expanded=not list_comparisons()):
-    fetched = [row["name"] for row in builtin_overview() if row["fetched"]]
-    source_kind = st.radio("Data", ["Built-in dataset", "Upload a CSV"], horizontal=True, key="compare-source")
-    arguments, problem = ["compare", "--json"], None
-    if source_kind == "Built-in dataset":
-        if fetched:
-            arguments += ["--dataset", st.selectbox("Dataset", fetched, key="compare-dataset")]
-        else:
-            problem = "No built-in dataset is fetched yet: fetch them on the **Datasets** page, or upload a CSV."
-    else:
-        upload = st.file_uploader("CSV/TSV with a text and a label column", type=["csv", "tsv", "txt"], key="compare-upload")
-        if upload is None:
-            problem = "Upload a file to continue."
-        else:
-            try:
-                table = read_table_bytes(upload.getvalue(), upload.name)
-                arguments += ["--csv", str(save_upload(upload.getvalue(), upload.name)),
-                              "--text-col", table.text_column, "--label-col", table.label_column]
-                st.caption(f"Columns: text = {table.text_column!r}, label = {table.label_column!r} "
-                           f"({len(table.dataframe):,} usable rows)")
-            except DatasetError as error:
-                problem = str(error)
+    source_arguments, problem = data_source_picker("compare", choose_columns=False)
+    arguments = ["compare", "--json", *source_arguments]
     cells = st.multiselect("Cell types", ["rnn", "lstm", "gru"], default=["rnn", "lstm", "gru"], key="compare-cells",
                            format_func={"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}.get)
     a, b, c = st.columns(3)
@@ -44,7 +24,7 @@ with st.expander("New comparison", expanded=not list_comparisons()):
     epochs = b.number_input("Max epochs", 1, 50, 5, key="compare-epochs")
     units = c.number_input("Units", 4, 256, 32, step=8, key="compare-units")
     arguments += ["--cells", ",".join(cells), "--seeds", str(seeds), "--epochs", str(epochs), "--units", str(units)]
-    if len(cells) < 1:
+    if not cells:
         problem = "Pick at least one cell type."
     if problem:
         st.warning(problem)

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from rnnclf.csv_import import DatasetError, read_table_bytes
 from rnnclf.paths import validate_name
 from rnnclf.presets import PRESETS
-from rnnclf.ui.data import builtin_overview, save_upload
+from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_metrics
 from rnnclf.ui.state import flash, set_active_model, show_flash
@@ -19,33 +18,7 @@ running = job is not None and job.status == "running"
 
 # ------------------------------------------------------------------ data
 st.subheader("1 · Data")
-fetched = [row["name"] for row in builtin_overview() if row["fetched"]]
-source_kind = st.radio("Source", ["Built-in dataset", "Upload a CSV"], horizontal=True, key="train-source")
-source, problem = {}, None
-if source_kind == "Built-in dataset":
-    if fetched:
-        source["dataset"] = st.selectbox("Dataset", fetched, key="train-dataset")
-    else:
-        problem = "No built-in dataset is fetched yet: fetch them on the **Datasets** page, or upload a CSV."
-else:
-    upload = st.file_uploader("CSV/TSV with a text and a label column", type=["csv", "tsv", "txt"], key="train-upload")
-    if upload is None:
-        problem = "Upload a file to continue."
-    else:
-        try:
-            table = read_table_bytes(upload.getvalue(), upload.name)
-            columns = table.columns
-            left, right = st.columns(2)
-            text_column = left.selectbox("Text column", columns, index=columns.index(table.text_column), key="train-text-col")
-            label_guess = table.label_column if table.label_column in columns else columns[-1]
-            label_column = right.selectbox("Label column", columns, index=columns.index(label_guess), key="train-label-col")
-            checked = read_table_bytes(upload.getvalue(), upload.name, text_column=text_column, label_column=label_column)
-            counts = checked.dataframe["label"].value_counts()
-            st.caption(f"{len(checked.dataframe):,} usable rows · {len(counts)} classes: "
-                       + ", ".join(f"{label} ({count})" for label, count in counts.items()))
-            source = {"csv": save_upload(upload.getvalue(), upload.name), "text_column": text_column, "label_column": label_column}
-        except DatasetError as error:
-            problem = str(error)
+source_arguments, problem = data_source_picker("train")
 if problem:
     st.warning(problem)
 
@@ -90,8 +63,9 @@ if name:
 # ------------------------------------------------------------------- start
 st.subheader("3 · Train")
 if st.button("Start training", type="primary", key="train-start", disabled=bool(problem or name_problem or running)):
-    label = f"Training {params['cell_type'].upper()} on {source.get('dataset') or 'uploaded CSV'}"
-    launch_job("train", "train_job", train_arguments(source, params, name or None), label)
+    data_name = source_arguments[1] if source_arguments[0] == "--dataset" else "uploaded CSV"
+    label = f"Training {params['cell_type'].upper()} on {data_name}"
+    launch_job("train", "train_job", train_arguments(source_arguments, params, name or None), label)
     st.rerun()
 if running:
     st.caption("Training runs in the background: you can switch pages or reload; it keeps going.")

@@ -38,8 +38,8 @@ def _json_default(value):
 
 
 # ---------------------------------------------------------------------- train
-def _add_train(subparsers) -> None:
-    parser = subparsers.add_parser("train", help="train a model and save it as a run")
+def add_data_arguments(parser: argparse.ArgumentParser):
+    """The data-source options shared by `train` and `compare`; returns the argument group."""
     source = parser.add_argument_group("data (one of --dataset / --csv)")
     source.add_argument("--dataset", help="built-in dataset name (see `rnnclf datasets list`)")
     source.add_argument("--csv", help="CSV/TSV file with a text and a label column")
@@ -47,6 +47,12 @@ def _add_train(subparsers) -> None:
     source.add_argument("--label-col", help="label column of --csv (default: guessed)")
     source.add_argument("--validation-size", type=float, default=0.1, help="validation share (default 0.1)")
     source.add_argument("--test-size", type=float, default=0.2, help="test share (default 0.2)")
+    return source
+
+
+def _add_train(subparsers) -> None:
+    parser = subparsers.add_parser("train", help="train a model and save it as a run")
+    add_data_arguments(parser)
     model = parser.add_argument_group("model (override the preset)")
     model.add_argument("--preset", help="named settings: quick, balanced, glove-bigru, default-sentiment")
     model.add_argument("--cell", dest="cell_type", help="rnn | lstm | gru")

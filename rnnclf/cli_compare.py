@@ -54,13 +54,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("action", nargs="?", choices=("run", "list", "show"), default="run",
                         help="run (default), list saved comparisons, or show one")
     parser.add_argument("target", nargs="?", metavar="NAME", help="comparison name or JSON path for `show`")
-    source = parser.add_argument_group("data (one of --dataset / --csv)")
-    source.add_argument("--dataset", help="built-in dataset name (see `rnnclf datasets list`)")
-    source.add_argument("--csv", help="CSV/TSV file with a text and a label column")
-    source.add_argument("--text-col", help="text column of --csv (default: guessed)")
-    source.add_argument("--label-col", help="label column of --csv (default: guessed)")
-    source.add_argument("--validation-size", type=float, default=0.1, help="validation share (default 0.1)")
-    source.add_argument("--test-size", type=float, default=0.2, help="test share (default 0.2)")
+    from rnnclf.cli import add_data_arguments
+
+    source = add_data_arguments(parser)
     source.add_argument("--split-seed", type=int, default=0, help="seed of the one split all runs share (default 0)")
     experiment = parser.add_argument_group("experiment")
     experiment.add_argument("--cells", default="rnn,lstm,gru", help="comma-separated cell types (default rnn,lstm,gru)")

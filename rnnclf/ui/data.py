@@ -9,7 +9,7 @@ import streamlit as st
 
 from rnnclf.paths import home
 
-__all__ = ["builtin_overview", "builtin_stats", "builtin_sample", "table_stats", "save_upload"]
+__all__ = ["builtin_overview", "builtin_stats", "builtin_sample", "table_stats", "save_upload", "data_source_picker"]
 
 
 def builtin_overview() -> list[dict]:
@@ -85,3 +85,40 @@ def save_upload(data: bytes, name: str) -> Path:
         temporary.write_bytes(data)
         temporary.replace(path)
     return path
+
+
+def data_source_picker(prefix: str, choose_columns: bool = True) -> tuple[list[str], str | None]:
+    """Built-in dataset or uploaded CSV, as CLI arguments for a job.
+
+    Returns ``(arguments, problem)``: ``["--dataset", NAME]`` or ``["--csv", PATH,
+    "--text-col", …, "--label-col", …]``, and a message saying what is missing
+    or wrong (``None`` when the choice is usable). Widget keys start with ``prefix``.
+    """
+    from rnnclf.csv_import import DatasetError, read_table_bytes
+
+    fetched = [row["name"] for row in builtin_overview() if row["fetched"]]
+    kind = st.radio("Data", ["Built-in dataset", "Upload a CSV"], horizontal=True, key=f"{prefix}-source")
+    if kind == "Built-in dataset":
+        if not fetched:
+            return [], "No built-in dataset is fetched yet: fetch them on the **Datasets** page, or upload a CSV."
+        return ["--dataset", st.selectbox("Dataset", fetched, key=f"{prefix}-dataset")], None
+    upload = st.file_uploader("CSV/TSV with a text and a label column", type=["csv", "tsv", "txt"], key=f"{prefix}-upload")
+    if upload is None:
+        return [], "Upload a file to continue."
+    try:
+        table = read_table_bytes(upload.getvalue(), upload.name)
+        text_column, label_column = table.text_column, table.label_column
+        if choose_columns:
+            columns = table.columns
+            left, right = st.columns(2)
+            text_column = left.selectbox("Text column", columns, index=columns.index(text_column), key=f"{prefix}-text-col")
+            guess = label_column if label_column in columns else columns[-1]
+            label_column = right.selectbox("Label column", columns, index=columns.index(guess), key=f"{prefix}-label-col")
+            table = read_table_bytes(upload.getvalue(), upload.name, text_column=text_column, label_column=label_column)
+        counts = table.dataframe["label"].value_counts()
+        st.caption(f"{len(table.dataframe):,} usable rows · text = {text_column!r}, label = {label_column!r} · "
+                   f"{len(counts)} classes: " + ", ".join(f"{label} ({count})" for label, count in counts.items()))
+    except DatasetError as error:
+        return [], str(error)
+    path = save_upload(upload.getvalue(), upload.name)
+    return ["--csv", str(path), "--text-col", text_column, "--label-col", label_column], None

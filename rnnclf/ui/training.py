@@ -30,13 +30,9 @@ def live_training_curves(events: list[dict]) -> None:
         st.caption("Curves appear after the first epoch.")
 
 
-def train_arguments(source: dict, params: dict, name: str | None) -> list[str]:
-    """CLI arguments for ``rnnclf train`` from the page's choices."""
-    arguments = ["train", "--json"]
-    if source.get("dataset"):
-        arguments += ["--dataset", source["dataset"]]
-    else:
-        arguments += ["--csv", str(source["csv"]), "--text-col", source["text_column"], "--label-col", source["label_column"]]
+def train_arguments(source_arguments: list[str], params: dict, name: str | None) -> list[str]:
+    """CLI arguments for ``rnnclf train`` from the data choice and the page's settings."""
+    arguments = ["train", "--json", *source_arguments]
     flags = {
         "cell_type": "--cell", "embedding_dim": "--embedding-dim", "units": "--units", "num_layers": "--layers",
         "dropout": "--dropout", "learning_rate": "--lr", "clipnorm": "--clipnorm", "epochs": "--epochs",
