@@ -15,8 +15,6 @@ Run: ``.venv/bin/python bench/bench_attribution.py`` → ``bench/results/attribu
 from __future__ import annotations
 
 import json
-import os
-import platform
 import random
 import statistics
 import sys
@@ -67,23 +65,8 @@ def median_ms(function, repeats: int) -> tuple[float, float]:
     return first, statistics.median(times)
 
 
-def machine_info() -> dict:
-    import keras
-    import numpy as np
-    import tensorflow as tf
-
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "numpy": np.__version__,
-        "gpu": bool(tf.config.list_physical_devices("GPU")),
-        # Other work on the machine inflates medians; the load says how busy it was.
-        "load_average_1_5_15": [round(value, 2) for value in os.getloadavg()],
-    }
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import machine  # noqa: E402
 
 
 def main() -> dict:
@@ -124,7 +107,7 @@ def main() -> dict:
         "model": {"cell_type": "lstm", "embedding_dim": 64, "units": 64, "training_seconds": round(training_seconds, 1),
                   "training_accuracy": float(classifier.score(texts[:200], labels[:200]))},
         "target": "ig_50_plus_occlusion at 50 tokens <= 100 ms (median)",
-        "machine": machine_info(),
+        "machine": machine(),
         "results": rows,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

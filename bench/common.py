@@ -23,6 +23,8 @@ def machine() -> dict:
         "cpus": os.cpu_count(),
         "processor": platform.processor() or platform.machine(),
         "date": time.strftime("%Y-%m-%d %H:%M"),
+        # Other work on the machine inflates timings; the load says how busy it was.
+        "load_average_1_5_15": [round(value, 2) for value in os.getloadavg()],
     }
 
 
