@@ -22,13 +22,14 @@ def model_stamp(path: Path) -> float:
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=4)
 def _cached_classifier(path: str, stamp: float):
-    from rnnclf.attribution import compiled_functions
+    from rnnclf.analysis import analyze_text
     from rnnclf.store import read_run
 
     classifier = read_run(Path(path))
     classifier.warm_up()
-    # Trace the attribution functions now so the first explanation is fast too.
-    compiled_functions(classifier)
+    # Trace the explanation, trajectory and deletion paths now (about a second),
+    # while the page shows "Loading the model…", so the first click is as fast as later ones.
+    analyze_text(classifier, "a quick warm up text")
     return classifier
 
 
