@@ -167,6 +167,15 @@ def _latency_ms(classifier, text: str, calls: int) -> dict:
     return {"p50": float(np.median(samples)), "p90": float(np.percentile(samples, 90)), "calls": int(calls)}
 
 
+def _accuracy_by_length(classifier, texts: list[str], labels: list) -> list[dict]:
+    """Test accuracy per token-length bucket; lengths are counted before truncation."""
+    from rnnclf.evaluation import accuracy_by_length
+
+    lengths = [len(classifier.encoder_.split(text)[0]) for text in texts]
+    correct = [str(guess) == str(truth) for guess, truth in zip(classifier.predict(texts), labels)]
+    return accuracy_by_length(lengths, correct)
+
+
 def _median_text(texts: list[str]) -> str:
     """A test text of median length: what a typical single request looks like."""
     order = np.argsort([len(text) for text in texts], kind="stable")
@@ -244,15 +253,14 @@ def compare(
     """
     from rnnclf.baseline import tfidf_baseline
     from rnnclf.diagnostics import gradient_flow
-    from rnnclf.evaluation import accuracy_by_length
     from rnnclf.models import cell_layer_class
 
-    cells = [str(cell) for cell in cells]
-    for cell in cells:
-        cell_layer_class(cell)  # fail before loading data, with the allowed names
+    cells = list(dict.fromkeys(str(cell) for cell in cells))
     if not cells:
         raise ValueError("Received: cells=[]; pass at least one of 'rnn', 'lstm', 'gru'.")
-    seeds = list(range(int(seeds))) if isinstance(seeds, (int, np.integer)) else [int(seed) for seed in seeds]
+    for cell in cells:
+        cell_layer_class(cell)  # fail before loading data, with the allowed names
+    seeds = list(range(int(seeds))) if isinstance(seeds, (int, np.integer)) else list(dict.fromkeys(int(seed) for seed in seeds))
     if not seeds:
         raise ValueError("Received: seeds=[]; pass a positive count or a list of seeds.")
     shared = {**DEFAULT_PARAMS, **(params or {})}
@@ -270,6 +278,8 @@ def compare(
     baseline = tfidf_baseline(split)
     tracker.send({"stage": "baseline", "cell": BASELINE_ROW, "fraction": 1.0, "message": f"TF-IDF + LR accuracy {baseline['accuracy']:.4f}",
                   "metrics": {key: baseline[key] for key in _METRICS}})
+    if tracker.stopped:
+        raise ComparisonStopped("Comparison stopped before training; nothing was saved.")
 
     test_texts, test_labels = split.test["text"].tolist(), split.test["label"].tolist()
     latency_text = _median_text(test_texts)
@@ -279,10 +289,7 @@ def compare(
             classifier, record = train_and_score(split, {**shared, "cell_type": cell}, seed, tracker.for_run(cell, seed))
             if tracker.stopped:
                 raise ComparisonStopped(f"Comparison stopped during {cell} seed {seed}; nothing was saved.")
-            lengths = [len(classifier.encoder_.split(text)[0]) for text in test_texts]
-            predicted = classifier.predict(test_texts)
-            correct = [str(guess) == str(truth) for guess, truth in zip(predicted, test_labels)]
-            record.update(cell=cell, accuracy_by_length=accuracy_by_length(lengths, correct),
+            record.update(cell=cell, accuracy_by_length=_accuracy_by_length(classifier, test_texts, test_labels),
                           latency_ms=_latency_ms(classifier, latency_text, latency_calls))
             if cell not in flows:
                 flows[cell] = gradient_flow(classifier, test_texts[:gradient_examples], test_labels[:gradient_examples]).to_dict()
