@@ -118,6 +118,9 @@ def token_heatmap(tokens: Sequence[str], scores: Sequence[float], *, columns: in
             zmax=limit,
             xgap=2,
             ygap=2,
+            # A strip of one or two rows leaves a colour bar no room for its ticks;
+            # there the hover gives each score and the page says what the colours mean.
+            showscale=rows > 2,
             colorbar=dict(title="score", thickness=12),
         )
     )
