@@ -95,6 +95,16 @@ def _check_header(found: list[str], expected: list[str], corpus: str) -> None:
         )
 
 
+def _csv_rows(data: bytes, fallback: str, header: list[str], corpus: str) -> tuple[list[list[str]], str]:
+    """Decode a CSV corpus, check its header, return its data rows and the encoding used."""
+    text, encoding = _decode(data, fallback=fallback)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        raise DatasetError(f"The {corpus} file is empty. Re-fetch with --force.")
+    _check_header(rows[0], header, corpus)
+    return rows[1:], encoding
+
+
 def parse_vader(data: bytes) -> ParsedCorpus:
     """Parse one of the VADER ground-truth files (Hutto & Gilbert, 2014).
 
@@ -186,15 +196,11 @@ def parse_sms_spam(data: bytes) -> ParsedCorpus:
     >>> parse_sms_spam(raw).frame.values.tolist()
     [['Hi "there', 'ham'], ['WIN now', 'spam'], ['ok', 'ham']]
     """
-    text, encoding = _decode(data, fallback="latin-1")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
-        raise DatasetError("The SMS spam file is empty. Re-fetch with --force.")
-    _check_header(rows[0], ["", "spam", "text"], "SMS spam")
+    rows, encoding = _csv_rows(data, "latin-1", ["", "spam", "text"], "SMS spam")
     records = []
     repaired_fields = 0
     recovered = 0
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows, start=2):
         if len(row) != 3 or row[1] not in _SMS_LABELS:
             raise DatasetError(f"Record {number} of the SMS spam file is malformed: {row[:2]!r}.")
         pieces = _SMS_SWALLOWED.split(row[2])
@@ -208,7 +214,7 @@ def parse_sms_spam(data: bytes) -> ParsedCorpus:
     frame = pd.DataFrame(records, columns=["text", "label"])
     report = {
         "encoding": encoding,
-        "records_read": len(rows) - 1,
+        "records_read": len(rows),
         "repaired_fields": repaired_fields,
         "messages_recovered": recovered,
         "rows": len(frame),
@@ -269,14 +275,10 @@ def parse_crowdflower(data: bytes) -> ParsedCorpus:
     >>> parse_crowdflower(b"sentiment,confidence,text\\nneutral,,ok \\xd1\\n").frame.values.tolist()
     [['ok \\ufffd', 'neutral', nan]]
     """
-    text, encoding = _decode(data, fallback="replace")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
-        raise DatasetError("The CrowdFlower file is empty. Re-fetch with --force.")
-    _check_header(rows[0], ["sentiment", "confidence", "text"], "CrowdFlower")
+    rows, encoding = _csv_rows(data, "replace", ["sentiment", "confidence", "text"], "CrowdFlower")
     records = []
     empty_texts = 0
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows, start=2):
         if len(row) != 3 or row[0] not in _CROWDFLOWER_LABELS:
             raise DatasetError(f"Record {number} of the CrowdFlower file is malformed: {row[:2]!r}.")
         if not row[2].strip():
@@ -287,8 +289,8 @@ def parse_crowdflower(data: bytes) -> ParsedCorpus:
     frame = pd.DataFrame(records, columns=["text", "label", "confidence"])
     report = {
         "encoding": encoding,
-        "replacement_characters": text.count("\ufffd"),
-        "records_read": len(rows) - 1,
+        "replacement_characters": sum(field.count("\ufffd") for row in rows for field in row),
+        "records_read": len(rows),
         "empty_texts_dropped": empty_texts,
         "missing_confidence": int(frame["confidence"].isna().sum()),
         "rows": len(frame),
