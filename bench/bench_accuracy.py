@@ -29,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import RESULTS_DIR, machine  # noqa: E402
 
 from rnnclf.baseline import tfidf_baseline  # noqa: E402
-from rnnclf.compare import load_source, train_and_score  # noqa: E402
-from rnnclf.corpora import DATASETS  # noqa: E402
-from rnnclf.datasets import atomic_output, fetch, is_fetched  # noqa: E402
+from rnnclf.common import atomic_output  # noqa: E402
+from rnnclf.data.corpora import DATASETS  # noqa: E402
+from rnnclf.data.datasets import fetch, is_fetched  # noqa: E402
+from rnnclf.experiments.compare import load_source, train_and_score  # noqa: E402
 
 # Chosen on movie-snippets *validation* accuracy, model seed 0 (test accuracy in brackets;
 # TF-IDF + LR test: 0.774), all BiGRU/BiLSTM 64 on fine-tuned GloVe 6B 50d:

@@ -1,8 +1,8 @@
 """Benchmark: attribution latency on a trained LSTM (embedding 64, 64 units).
 
 Trains a small model on a synthetic marker-word task, then times the public
-entry points (:func:`rnnclf.attribution.explain`,
-:func:`rnnclf.insight.prediction_trajectory`) on texts of 10, 50 and 200
+entry points (:func:`rnnclf.interpret.attribution.explain`,
+:func:`rnnclf.interpret.insight.prediction_trajectory`) on texts of 10, 50 and 200
 tokens: integrated gradients (50 steps), occlusion, both together (the
 ≤ 100 ms target at 50 tokens), gradient × input, LIME (1000 samples) and the
 prediction trajectory. Each number is the median of repeated calls after one
@@ -70,9 +70,9 @@ from common import machine  # noqa: E402
 
 
 def main() -> dict:
-    from rnnclf.attribution import explain
     from rnnclf.classifier import RNNTextClassifier
-    from rnnclf.insight import prediction_trajectory
+    from rnnclf.interpret.attribution import explain
+    from rnnclf.interpret.insight import prediction_trajectory
 
     texts, labels = synthetic_texts(600, seed=0, shortest=5, longest=60)
     started = time.perf_counter()

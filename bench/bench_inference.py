@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import timings_ms, write_result  # noqa: E402
 
 from rnnclf.classifier import RNNTextClassifier  # noqa: E402
-from rnnclf.datasets import fetch, is_fetched, load_split  # noqa: E402
+from rnnclf.data.datasets import fetch, is_fetched, load_split  # noqa: E402
 
 TEXT = "The first half drags a little, but the last hour is warm, funny and surprisingly moving."
 

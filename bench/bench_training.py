@@ -28,13 +28,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import keras  # noqa: E402
 from common import write_result  # noqa: E402
 
 from rnnclf import _keras_setup  # noqa: E402,F401
-import keras  # noqa: E402
-
 from rnnclf.classifier import RNNTextClassifier  # noqa: E402
-from rnnclf.datasets import fetch, is_fetched, load_split  # noqa: E402
+from rnnclf.data.datasets import fetch, is_fetched, load_split  # noqa: E402
 from rnnclf.models import build_model  # noqa: E402
 
 # The filter list of the classic keras Tokenizer tutorials: punctuation is thrown away.

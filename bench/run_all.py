@@ -37,7 +37,7 @@ def run_probe() -> int:
     sys.path.insert(0, str(BENCH_DIR))
     from common import write_result
 
-    from rnnclf.probes import long_range_probe
+    from rnnclf.experiments.probes import long_range_probe
 
     def report(event: dict) -> None:
         print(f"probe: {event['cell']} seed {event['seed']} done", flush=True)

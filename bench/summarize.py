@@ -117,8 +117,8 @@ ATTRIBUTION_TARGET_MS = 100.0  # integrated gradients (50 steps) + occlusion on 
 
 def attribution_section(result: dict | None) -> str:
     lines = ["## 3. Attribution latency", "",
-             "Median milliseconds per call of the public entry points (`rnnclf.attribution.explain`, "
-             "`rnnclf.insight.prediction_trajectory`) on an LSTM (64/64), after one warm-up call. "
+             "Median milliseconds per call of the public entry points (`rnnclf.interpret.attribution.explain`, "
+             "`rnnclf.interpret.insight.prediction_trajectory`) on an LSTM (64/64), after one warm-up call. "
              f"Target: integrated gradients (50 steps) + occlusion at 50 tokens ≤ {ATTRIBUTION_TARGET_MS:.0f} ms.", ""]
     if result is None:
         return "\n".join(lines + [not_run(".venv/bin/python bench/bench_attribution.py")])
@@ -214,7 +214,7 @@ def probe_section(result: dict | None) -> str:
     any_probe = next(iter(result["lengths"].values()))
     lines += [f"{any_probe['train_size']} training texts, {any_probe['test_per_position']} test texts per position, "
               f"seeds {any_probe['seeds']}, params `{json.dumps(any_probe['params'])}`. "
-              "Produced by `rnnclf.probes.long_range_probe` (`bench/run_all.py --only probe`).", "", machine_line(result)]
+              "Produced by `rnnclf.experiments.probes.long_range_probe` (`bench/run_all.py --only probe`).", "", machine_line(result)]
     return "\n".join(lines)
 
 

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from rnnclf import plots
-from rnnclf.analysis import METHOD_LABELS, analyze_text
 from rnnclf.batch import predictions_frame
-from rnnclf.csv_import import DatasetError, read_table_bytes
+from rnnclf.data.csv_import import read_table_bytes
+from rnnclf.errors import DatasetError
+from rnnclf.interpret.analysis import METHOD_LABELS, analyze_text
 from rnnclf.store import RunError
+from rnnclf.ui import plots
 from rnnclf.ui.models import load_active_classifier
 from rnnclf.ui.state import show_flash
 

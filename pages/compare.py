@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnnclf.compare import list_comparisons, load_comparison
+from rnnclf.experiments.compare import list_comparisons, load_comparison
 from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_comparison

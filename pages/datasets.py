@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from rnnclf.csv_import import DatasetError, read_table_bytes
+from rnnclf.data.csv_import import read_table_bytes
+from rnnclf.errors import DatasetError
 from rnnclf.ui.data import builtin_overview, builtin_sample, builtin_stats, table_stats
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_dataset_stats

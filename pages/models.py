@@ -5,7 +5,13 @@ import streamlit as st
 
 from rnnclf.store import RunError, RunStore, read_meta, resolve_run, run_archive
 from rnnclf.ui.render import render_run_details
-from rnnclf.ui.state import DEFAULT_MODEL, active_model, flash, set_active_model, show_flash
+from rnnclf.ui.state import (
+    DEFAULT_MODEL,
+    active_model,
+    flash,
+    set_active_model,
+    show_flash,
+)
 
 st.title("Models")
 show_flash()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rnnclf.paths import validate_name
-from rnnclf.presets import PRESETS
+from rnnclf.data.paths import validate_name
+from rnnclf.experiments.presets import PRESETS
 from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_metrics

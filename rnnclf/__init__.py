@@ -28,12 +28,12 @@ _EXPORTS = {
     "RNNTextClassifier": "rnnclf.classifier",
     "evaluate_predictions": "rnnclf.evaluation",
     "RunStore": "rnnclf.store",
-    "load_run": "rnnclf.store",
-    "explain": "rnnclf.attribution",
-    "gradient_flow": "rnnclf.diagnostics",
-    "load_dataset": "rnnclf.datasets",
-    "load_split": "rnnclf.datasets",
-    "compare": "rnnclf.compare",
+    "load_run": "rnnclf.classifier",
+    "explain": "rnnclf.interpret.attribution",
+    "gradient_flow": "rnnclf.experiments.gradient_flow",
+    "load_dataset": "rnnclf.data.datasets",
+    "load_split": "rnnclf.data.datasets",
+    "compare": "rnnclf.experiments.compare",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

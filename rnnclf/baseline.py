@@ -2,13 +2,13 @@
 
 A recurrent model is only worth its training time if it beats a bag of
 n-grams. :func:`tfidf_baseline` fits TF-IDF over word 1–2-grams and a logistic
-regression on the *train* part of a :class:`~rnnclf.splits.DatasetSplit` and
+regression on the *train* part of a :class:`~rnnclf.data.splits.DatasetSplit` and
 scores it on the *test* part — the same texts an RNN trained on that split is
 scored on (compare the split fingerprints). Macro-F1 and MCC are reported next
 to accuracy because several corpora are imbalanced (SMS is 87% ham).
 
 >>> import pandas as pd
->>> from rnnclf.splits import split_dataset
+>>> from rnnclf.data.splits import split_dataset
 >>> words = {"pos": "good great fine", "neg": "bad awful poor"}
 >>> frame = pd.DataFrame({"text": [f"{words[label].split()[i % 3]} item {i}" for i, label in
 ...                                 enumerate(["pos", "neg"] * 30)], "label": ["pos", "neg"] * 30})
@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
 from sklearn.pipeline import make_pipeline
 
-from rnnclf.splits import DatasetSplit
+from rnnclf.data.splits import DatasetSplit
 
 __all__ = ["tfidf_baseline"]
 
@@ -38,7 +38,7 @@ def tfidf_baseline(split: DatasetSplit, ngram_range: tuple[int, int] = (1, 2), r
     and leaving it out keeps its training data identical to what an RNN fits on.
 
     Args:
-        split: A :class:`~rnnclf.splits.DatasetSplit`.
+        split: A :class:`~rnnclf.data.splits.DatasetSplit`.
         ngram_range: Word n-gram sizes. Default: ``(1, 2)``.
         regularization: Inverse regularization strength ``C`` of the
             logistic regression. Default: ``1.0``.

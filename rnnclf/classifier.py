@@ -17,11 +17,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from rnnclf import _keras_setup  # noqa: F401
+from rnnclf.common import to_plain
 from rnnclf.encoding import TextEncoder
 from rnnclf.models import build_model, cell_layer_class, count_parameters
 from rnnclf.training import ProgressEvent, pad_batch, seed_everything, train_model
 
-__all__ = ["RNNTextClassifier", "check_texts", "check_labels"]
+__all__ = ["RNNTextClassifier", "load_run", "check_texts", "check_labels"]
 
 # Texts are predicted in chunks of this many, sorted by length, so that a batch
 # of mixed lengths is padded per chunk rather than to the longest text overall.
@@ -67,12 +68,7 @@ def check_labels(labels, count: int) -> np.ndarray:
         names = ", ".join(sorted(kind.__name__ for kind in kinds))
         raise ValueError(f"Labels mix types ({names}): convert them all to strings or all to integers.")
     # A natural dtype (str or int), not object: sklearn metrics reject object arrays of ints.
-    return np.asarray([_plain(label) for label in labels])
-
-
-def _plain(value):
-    """numpy scalar → Python scalar (JSON-safe class names)."""
-    return value.item() if isinstance(value, np.generic) else value
+    return np.asarray([to_plain(label) for label in labels])
 
 
 class RNNTextClassifier(ClassifierMixin, BaseEstimator):
@@ -188,7 +184,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         classes = np.unique(labels)
         if len(classes) < 2:
             raise ValueError(
-                f"Training data has a single class ({_plain(classes[0])!r}) and a classifier needs at least 2: "
+                f"Training data has a single class ({to_plain(classes[0])!r}) and a classifier needs at least 2: "
                 "check the label column."
             )
         if self.padding != "post":
@@ -203,7 +199,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         if validation_data is not None:
             validation_texts = check_texts(validation_data[0], "validation texts")
             validation_labels = check_labels(validation_data[1], len(validation_texts))
-            unknown = set(map(_plain, validation_labels)) - set(map(_plain, classes))
+            unknown = set(map(to_plain, validation_labels)) - set(map(to_plain, classes))
             if unknown:
                 raise ValueError(f"Validation labels {sorted(map(str, unknown))} never occur in the training labels.")
             validation_targets = np.searchsorted(classes, validation_labels).astype("int32")
@@ -217,7 +213,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         embedding_matrix, embedding_dim = None, int(self.embedding_dim)
         self.embedding_coverage_ = None
         if self.pretrained_embeddings:
-            from rnnclf.glove import build_embedding_matrix
+            from rnnclf.data.embeddings import build_embedding_matrix
 
             # fetch=True: the first GloVe run downloads the pinned vectors (76 MB, sha256-checked) once.
             embedding_matrix, self.embedding_coverage_ = build_embedding_matrix(
@@ -287,7 +283,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             counts = np.bincount(targets, minlength=len(self.classes_)).astype("float64")
             per_class = len(targets) / (len(self.classes_) * np.maximum(counts, 1))
         elif isinstance(self.class_weight, dict):
-            known = {str(_plain(label)): index for index, label in enumerate(self.classes_)}
+            known = {str(to_plain(label)): index for index, label in enumerate(self.classes_)}
             per_class = np.ones(len(self.classes_))
             for label, weight in self.class_weight.items():
                 if str(label) not in known:
@@ -366,8 +362,8 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         """Label and ``{label: probability}`` for one text, via the fast path."""
         probabilities = self.predict_proba([text])[0]
         return {
-            "label": _plain(self.classes_[int(np.argmax(probabilities))]),
-            "probabilities": {str(_plain(label)): float(p) for label, p in zip(self.classes_, probabilities)},
+            "label": to_plain(self.classes_[int(np.argmax(probabilities))]),
+            "probabilities": {str(to_plain(label)): float(p) for label, p in zip(self.classes_, probabilities)},
         }
 
     def evaluate(self, texts: Sequence[str], labels: Sequence) -> dict:
@@ -383,14 +379,14 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
     @property
     def class_names(self) -> list[str]:
         self._check_fitted()
-        return [str(_plain(label)) for label in self.classes_]
+        return [str(to_plain(label)) for label in self.classes_]
 
     def summary(self) -> dict:
         """JSON-safe description: parameters, classes, sizes and training facts."""
         self._check_fitted()
         return {
             "params": self.get_params(),
-            "classes": [_plain(label) for label in self.classes_],
+            "classes": [to_plain(label) for label in self.classes_],
             "vocabulary_size": self.encoder_.vocabulary_size,
             "max_length": self.encoder_.max_length_,
             "parameters": count_parameters(self.model_),
@@ -403,14 +399,46 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------- persistence
     def save(self, directory: str | Path, **meta) -> Path:
-        """Save atomically to ``directory`` (see :mod:`rnnclf.store`)."""
+        """Save atomically to ``directory`` (see :mod:`rnnclf.store`); ``meta`` goes to meta.json."""
         from rnnclf.store import write_run
 
-        return write_run(self, Path(directory), **meta)
+        self._check_fitted()
+        facts = {**self.summary(), "history": getattr(self, "history_", {})}
+        return write_run(Path(directory), model=self.model_, encoder=self.encoder_, facts=facts, **meta)
 
     @classmethod
     def load(cls, directory: str | Path) -> "RNNTextClassifier":
-        """Load a classifier saved with :meth:`save` (Keras safe mode)."""
-        from rnnclf.store import read_run
+        """Load a classifier saved with :meth:`save` (Keras safe mode, no pickle)."""
+        from rnnclf.store import read_run_files
 
-        return read_run(Path(directory))
+        files = read_run_files(Path(directory))
+        meta = files.meta
+        valid = cls().get_params()
+        classifier = cls(**{key: value for key, value in dict(meta.get("params", {})).items() if key in valid})
+        classifier.encoder_ = files.encoder
+        classifier.model_ = files.model
+        classifier.classes_ = np.asarray(meta["classes"])
+        classifier.history_ = meta.get("history", {})
+        for attribute in ("best_epoch", "epochs_run", "training_seconds", "epoch_seconds", "embedding_coverage"):
+            setattr(classifier, attribute + "_", meta.get(attribute))
+        classifier.run_meta_ = meta
+        classifier.run_path_ = files.directory
+        classifier._inference = None
+        return classifier
+
+
+def load_run(name_or_path: str | Path, root: str | Path | None = None) -> RNNTextClassifier:
+    """Load a run by name (``"default"`` for the bundled model) or by path.
+
+    Args:
+        name_or_path: a run name in the run store, ``"default"``, or a run directory.
+        root: the run store to look names up in. Default: ``runs_dir()``.
+
+    >>> load_run("/nonexistent/run")
+    Traceback (most recent call last):
+    ...
+    rnnclf.errors.RunError: No run at /nonexistent/run: list runs with `rnnclf runs list`.
+    """
+    from rnnclf.store import resolve_run
+
+    return RNNTextClassifier.load(resolve_run(name_or_path, Path(root) if root is not None else None))

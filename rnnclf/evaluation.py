@@ -13,11 +13,9 @@ from typing import Sequence
 import numpy as np
 from sklearn import metrics as skm
 
+from rnnclf.common import to_plain
+
 __all__ = ["evaluate_predictions", "accuracy_by_length"]
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def evaluate_predictions(labels: Sequence, probabilities: np.ndarray, classes: np.ndarray) -> dict:
@@ -30,15 +28,15 @@ def evaluate_predictions(labels: Sequence, probabilities: np.ndarray, classes: n
     classes = np.asarray(classes)
     labels = list(labels)
     probabilities = np.asarray(probabilities)
-    index = {_plain(label): position for position, label in enumerate(classes)}
-    unknown = {_plain(label) for label in labels} - set(index)
+    index = {to_plain(label): position for position, label in enumerate(classes)}
+    unknown = {to_plain(label) for label in labels} - set(index)
     if unknown:
         raise ValueError(f"Evaluation labels {sorted(map(str, unknown))} are not classes of the model {sorted(map(str, index))}.")
-    true = np.array([index[_plain(label)] for label in labels])
+    true = np.array([index[to_plain(label)] for label in labels])
     predicted = probabilities.argmax(axis=1)
     positions = list(range(len(classes)))
     precision, recall, f1, support = skm.precision_recall_fscore_support(true, predicted, labels=positions, zero_division=0)
-    names = [str(_plain(label)) for label in classes]
+    names = [str(to_plain(label)) for label in classes]
     result = {
         "examples": int(len(true)),
         "accuracy": float(skm.accuracy_score(true, predicted)),

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from rnnclf import _keras_setup  # noqa: F401  (quiet TF logs, pick the backend)
-
 import keras
+import numpy as np
 from keras import layers
 
+from rnnclf import _keras_setup  # noqa: F401  (quiet TF logs, pick the backend)
 from rnnclf.optimizers import LazyAdam
 
 __all__ = ["CELL_TYPES", "MODEL_DEFAULTS", "build_model", "cell_layer_class", "count_parameters"]

@@ -10,16 +10,16 @@ applies the Adam update only to the rows the batch touched; dense gradients
 The difference from Adam: moments of rows absent from a batch are not decayed
 in that step (the well-known "lazy Adam" trade-off for sparse features).
 
->>> LazyAdam(learning_rate=0.01).get_config()["learning_rate"]
+>>> round(LazyAdam(learning_rate=0.01).get_config()["learning_rate"], 6)
 0.01
 """
 
 from __future__ import annotations
 
-from rnnclf import _keras_setup  # noqa: F401
-
 import keras
 from keras import ops
+
+from rnnclf import _keras_setup  # noqa: F401
 
 __all__ = ["LazyAdam"]
 

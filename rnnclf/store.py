@@ -19,22 +19,18 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shutil
 import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, NamedTuple
 
-import numpy as np
+from rnnclf.common import to_json, versions
+from rnnclf.data.paths import DEFAULT_MODEL_DIR, runs_dir, validate_name
+from rnnclf.errors import RunError
 
-from rnnclf.paths import DEFAULT_MODEL_DIR, runs_dir, validate_name
-
-if TYPE_CHECKING:
-    from rnnclf.classifier import RNNTextClassifier
-
-__all__ = ["RunStore", "RunError", "write_run", "read_run", "read_meta", "load_run", "resolve_run", "run_archive", "RUN_FORMAT"]
+__all__ = ["RunStore", "RunError", "RunFiles", "write_run", "read_run_files", "read_meta", "resolve_run", "run_archive", "RUN_FORMAT"]
 
 RUN_FORMAT = "rnnclf-run"
 RUN_FORMAT_VERSION = 1
@@ -44,39 +40,6 @@ DEFAULT_MODEL_NAME = "default"
 STALE_TEMPORARY_SECONDS = 3600
 
 
-class RunError(ValueError):
-    """A run is missing, corrupt, or not an rnnclf run. The message says what to do."""
-
-
-def _versions() -> dict[str, str]:
-    import keras
-    import sklearn
-    import tensorflow as tf
-
-    from rnnclf import __version__
-
-    return {
-        "rnnclf": __version__,
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "scikit-learn": sklearn.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-    }
-
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _write_json(path: Path, payload: dict) -> None:
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default), encoding="utf-8")
 
 
 def _inference_copy(model):
@@ -94,27 +57,33 @@ def _inference_copy(model):
 
 
 def write_run(
-    classifier: "RNNTextClassifier",
     directory: Path,
     *,
+    model,
+    encoder,
+    facts: dict,
     name: str | None = None,
     metrics: dict | None = None,
     dataset: dict | None = None,
     extra: dict | None = None,
     overwrite: bool = False,
 ) -> Path:
-    """Write ``classifier`` to ``directory`` atomically and return the directory.
+    """Write a fitted model and its encoder to ``directory`` atomically and return the directory.
+
+    :meth:`rnnclf.classifier.RNNTextClassifier.save` is the usual way in; this
+    function knows files, not classifiers.
 
     Args:
-        classifier: a fitted :class:`~rnnclf.classifier.RNNTextClassifier`.
         directory: target run directory (its parent must be writable).
+        model: the Keras model (saved without its optimizer state).
+        encoder: the fitted :class:`~rnnclf.encoding.TextEncoder`.
+        facts: JSON-safe description of the classifier (its ``summary()`` and ``history``).
         name: run name recorded in meta.json. Default: the directory name.
         metrics: evaluation results (e.g. test metrics) to record.
         dataset: dataset facts, e.g. ``{"name", "fingerprint", "sizes"}``.
         extra: any other JSON-safe facts to record.
         overwrite: replace an existing run of the same name.
     """
-    classifier._check_fitted()
     directory = Path(directory)
     if directory.exists() and not overwrite:
         raise RunError(f"A run already exists at {directory}: choose another name or delete it first.")
@@ -122,21 +91,20 @@ def write_run(
     temporary = directory.parent / f".tmp-{directory.name}-{uuid.uuid4().hex[:8]}"
     temporary.mkdir()
     try:
-        _inference_copy(classifier.model_).save(temporary / MODEL_FILE)
-        (temporary / ENCODER_FILE).write_text(classifier.encoder_.to_json(), encoding="utf-8")
+        _inference_copy(model).save(temporary / MODEL_FILE)
+        (temporary / ENCODER_FILE).write_text(encoder.to_json(), encoding="utf-8")
         meta = {
             "format": RUN_FORMAT,
             "format_version": RUN_FORMAT_VERSION,
             "name": name or directory.name,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            **classifier.summary(),
-            "history": getattr(classifier, "history_", {}),
+            **facts,
             "metrics": metrics or {},
             "dataset": dataset or {},
-            "versions": _versions(),
+            "versions": versions(),
             **(extra or {}),
         }
-        _write_json(temporary / META_FILE, meta)
+        (temporary / META_FILE).write_text(to_json(meta, indent=2), encoding="utf-8")
         if directory.exists():
             trash = directory.parent / f".trash-{directory.name}-{uuid.uuid4().hex[:8]}"
             os.replace(directory, trash)
@@ -169,15 +137,27 @@ def read_meta(directory: Path) -> dict:
     return meta
 
 
-def read_run(directory: Path) -> "RNNTextClassifier":
-    """Load a classifier from a run directory (Keras safe mode, no pickle)."""
+class RunFiles(NamedTuple):
+    """What a run directory holds, loaded: its meta.json, encoder and Keras model."""
+
+    directory: Path
+    meta: dict
+    encoder: Any
+    model: Any
+
+
+def read_run_files(directory: Path) -> RunFiles:
+    """Load a run's meta, encoder and model (Keras safe mode, no pickle).
+
+    :meth:`rnnclf.classifier.RNNTextClassifier.load` turns them into a classifier.
+    Raises :class:`RunError` naming the file that is wrong and what to do.
+    """
     directory = Path(directory)
     meta = read_meta(directory)  # before importing TensorFlow: a wrong name fails in milliseconds
 
-    from rnnclf import _keras_setup  # noqa: F401
     import keras
 
-    from rnnclf.classifier import RNNTextClassifier
+    from rnnclf import _keras_setup  # noqa: F401
     from rnnclf.encoding import TextEncoder
 
     advice = f"Delete the run (`rnnclf runs delete {directory.name}`) and train again."
@@ -189,25 +169,12 @@ def read_run(directory: Path) -> "RNNTextClassifier":
         model = keras.saving.load_model(directory / MODEL_FILE, compile=False, safe_mode=True)
     except Exception as error:  # Keras raises many types for a damaged archive
         raise RunError(f"The model file of run {directory.name!r} cannot be loaded ({type(error).__name__}: {str(error)[:200]}). {advice}") from error
-
-    params = dict(meta.get("params", {}))
-    valid = RNNTextClassifier().get_params()
-    classifier = RNNTextClassifier(**{key: value for key, value in params.items() if key in valid})
-    classifier.encoder_ = encoder
-    classifier.model_ = model
-    classifier.classes_ = np.asarray(meta["classes"])
-    if model.output_shape[-1] != len(classifier.classes_):
-        raise RunError(f"Run {directory.name!r} is inconsistent: the model has {model.output_shape[-1]} outputs but meta.json lists {len(classifier.classes_)} classes. {advice}")
-    classifier.history_ = meta.get("history", {})
-    classifier.best_epoch_ = meta.get("best_epoch")
-    classifier.epochs_run_ = meta.get("epochs_run")
-    classifier.training_seconds_ = meta.get("training_seconds")
-    classifier.epoch_seconds_ = meta.get("epoch_seconds")
-    classifier.embedding_coverage_ = meta.get("embedding_coverage")
-    classifier.run_meta_ = meta
-    classifier.run_path_ = directory
-    classifier._inference = None
-    return classifier
+    classes = meta.get("classes")
+    if not isinstance(classes, list) or len(classes) < 2:
+        raise RunError(f"{directory / META_FILE} has no usable 'classes' list (found {classes!r}). {advice}")
+    if model.output_shape[-1] != len(classes):
+        raise RunError(f"Run {directory.name!r} is inconsistent: the model has {model.output_shape[-1]} outputs but meta.json lists {len(classes)} classes. {advice}")
+    return RunFiles(directory, meta, encoder, model)
 
 
 def resolve_run(name_or_path: str | Path, root: Path | None = None) -> Path:
@@ -220,17 +187,6 @@ def resolve_run(name_or_path: str | Path, root: Path | None = None) -> Path:
         return candidate
     validate_name(text)
     return Path(root or runs_dir()) / text
-
-
-def load_run(name_or_path: str | Path, root: Path | None = None) -> "RNNTextClassifier":
-    """Load a run by name (``"default"`` for the bundled model) or by path.
-
-    >>> load_run("/nonexistent/run")  # doctest: +IGNORE_EXCEPTION_DETAIL
-    Traceback (most recent call last):
-    ...
-    RunError: No run at /nonexistent/run: list runs with `rnnclf runs list`.
-    """
-    return read_run(resolve_run(name_or_path, root))
 
 
 class RunStore:
@@ -246,13 +202,13 @@ class RunStore:
     def path(self, name: str) -> Path:
         return self.root / validate_name(name)
 
-    def save(self, classifier: "RNNTextClassifier", name: str, *, overwrite: bool = False, **meta) -> Path:
-        """Save ``classifier`` as run ``name`` (atomic); return its directory."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        return write_run(classifier, self.path(name), name=name, overwrite=overwrite, **meta)
+    def save(self, classifier, name: str, *, overwrite: bool = False, **meta) -> Path:
+        """Save a fitted classifier as run ``name`` (atomic); return its directory.
 
-    def load(self, name_or_path: str | Path) -> "RNNTextClassifier":
-        return load_run(name_or_path, self.root)
+        Load it back with ``rnnclf.load_run(name, root=store.root)``.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        return classifier.save(self.path(name), name=name, overwrite=overwrite, **meta)
 
     def meta(self, name_or_path: str | Path) -> dict:
         return read_meta(resolve_run(name_or_path, self.root))

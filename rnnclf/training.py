@@ -15,11 +15,10 @@ from __future__ import annotations
 import time
 from typing import Callable, Sequence
 
+import keras
 import numpy as np
 
 from rnnclf import _keras_setup  # noqa: F401
-
-import keras
 
 __all__ = [
     "ProgressCallback",

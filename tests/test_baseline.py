@@ -8,7 +8,7 @@ import random
 import pandas as pd
 
 from rnnclf.baseline import tfidf_baseline
-from rnnclf.splits import split_dataset
+from rnnclf.data.splits import split_dataset
 
 
 def _split(noise: float, seed: int = 0):

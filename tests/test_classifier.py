@@ -6,8 +6,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 
-from tests.conftest import TINY_PARAMS, marker_texts
 from rnnclf.classifier import RNNTextClassifier
+from tests.conftest import TINY_PARAMS, marker_texts
 
 
 @pytest.mark.parametrize("cell_type", ["rnn", "lstm", "gru"])

@@ -3,7 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from rnnclf.store import RunError, RunStore, load_run
+from rnnclf.classifier import load_run
+from rnnclf.store import RunError, RunStore
 
 
 @pytest.fixture()
@@ -15,7 +16,7 @@ def test_save_load_gives_identical_predictions(store, trained_gru, marker_data):
     _, (test_texts, _) = marker_data
     path = store.save(trained_gru, "gru-run", metrics={"accuracy": 1.0}, dataset={"name": "marker", "fingerprint": "abc"})
     assert sorted(p.name for p in path.iterdir()) == ["encoder.json", "meta.json", "model.keras"]
-    loaded = store.load("gru-run")
+    loaded = load_run("gru-run", root=store.root)
     np.testing.assert_allclose(loaded.predict_proba(test_texts), trained_gru.predict_proba(test_texts), atol=1e-6)
     assert loaded.classes_.tolist() == trained_gru.classes_.tolist()
     assert loaded.get_params() == trained_gru.get_params()
@@ -75,14 +76,14 @@ def test_corrupt_model_file_gives_a_clear_error(store, trained_gru):
     path = store.save(trained_gru, "broken")
     (path / "model.keras").write_bytes(b"this is not a zip archive")
     with pytest.raises(RunError, match=r"model file of run 'broken' cannot be loaded.*rnnclf runs delete broken"):
-        store.load("broken")
+        load_run("broken", root=store.root)
 
 
 def test_corrupt_meta_and_foreign_directories(store, trained_gru, tmp_path):
     path = store.save(trained_gru, "meta-broken")
     (path / "meta.json").write_text("{ not json")
     with pytest.raises(RunError, match="corrupt"):
-        store.load("meta-broken")
+        load_run("meta-broken", root=store.root)
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "meta.json").write_text(json.dumps({"hello": "world"}))

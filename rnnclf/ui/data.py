@@ -7,14 +7,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from rnnclf.paths import home
+from rnnclf.data.paths import home
 
 __all__ = ["builtin_overview", "builtin_stats", "builtin_sample", "table_stats", "save_upload", "data_source_picker"]
 
 
 def builtin_overview() -> list[dict]:
     """Every built-in dataset with its fetched state and row counts (cheap: sidecars only)."""
-    from rnnclf.datasets import DATASETS, fetched_metadata
+    from rnnclf.data.datasets import DATASETS, fetched_metadata
 
     rows = []
     for name, spec in DATASETS.items():
@@ -33,14 +33,14 @@ def builtin_overview() -> list[dict]:
 
 @st.cache_data(show_spinner="Computing statistics…", max_entries=16)
 def _stats_for(name: str, stamp: float) -> dict:
-    from rnnclf.datasets import load_dataset
-    from rnnclf.splits import dataset_stats
+    from rnnclf.data.datasets import load_dataset
+    from rnnclf.data.splits import dataset_stats
 
     return dataset_stats(load_dataset(name))
 
 
 def _stamp(name: str) -> float:
-    from rnnclf.paths import datasets_dir
+    from rnnclf.data.paths import datasets_dir
 
     path = datasets_dir() / f"{name}.csv"
     return path.stat().st_mtime if path.exists() else 0.0
@@ -52,7 +52,7 @@ def builtin_stats(name: str) -> dict:
 
 @st.cache_data(max_entries=16)
 def _sample_for(name: str, stamp: float, rows: int):
-    from rnnclf.datasets import load_dataset
+    from rnnclf.data.datasets import load_dataset
 
     frame = load_dataset(name)
     return frame.sample(min(rows, len(frame)), random_state=0)
@@ -68,7 +68,7 @@ def table_stats(frame_json: str) -> dict:
 
     import pandas as pd
 
-    from rnnclf.splits import dataset_stats
+    from rnnclf.data.splits import dataset_stats
 
     return dataset_stats(pd.read_json(io.StringIO(frame_json), orient="split"))
 
@@ -94,7 +94,8 @@ def data_source_picker(prefix: str, choose_columns: bool = True) -> tuple[list[s
     "--text-col", …, "--label-col", …]``, and a message saying what is missing
     or wrong (``None`` when the choice is usable). Widget keys start with ``prefix``.
     """
-    from rnnclf.csv_import import DatasetError, read_table_bytes
+    from rnnclf.data.csv_import import read_table_bytes
+    from rnnclf.errors import DatasetError
 
     fetched = [row["name"] for row in builtin_overview() if row["fetched"]]
     kind = st.radio("Data", ["Built-in dataset", "Upload a CSV"], horizontal=True, key=f"{prefix}-source")

@@ -13,7 +13,7 @@ from typing import Callable
 
 import streamlit as st
 
-from rnnclf.jobs import Job, job_status_label, list_jobs, load_job, start_job
+from rnnclf.cli.jobs import Job, job_status_label, list_jobs, load_job, start_job
 
 __all__ = ["current_job", "launch_job", "job_monitor"]
 

@@ -22,10 +22,10 @@ def model_stamp(path: Path) -> float:
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=4)
 def _cached_classifier(path: str, stamp: float):
-    from rnnclf.analysis import analyze_text
-    from rnnclf.store import read_run
+    from rnnclf.classifier import RNNTextClassifier
+    from rnnclf.interpret.analysis import analyze_text
 
-    classifier = read_run(Path(path))
+    classifier = RNNTextClassifier.load(Path(path))
     classifier.warm_up()
     # Trace the explanation, trajectory and deletion paths now (about a second),
     # while the page shows "Loading the model…", so the first click is as fast as later ones.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rnnclf import plots
+from rnnclf.ui import plots
 
 __all__ = ["metric_row", "render_metrics", "render_run_details", "render_dataset_stats"]
 
@@ -68,7 +68,12 @@ def render_dataset_stats(stats: dict, key: str) -> None:
 
 def render_comparison(result: dict, key: str) -> None:
     """Results table, learning curves, accuracy by length and gradient flow of a comparison."""
-    from rnnclf.compare import BASELINE_ROW, learning_curves, length_table, results_table
+    from rnnclf.experiments.compare import (
+        BASELINE_ROW,
+        learning_curves,
+        length_table,
+        results_table,
+    )
 
     dataset = result.get("dataset") or {}
     st.markdown(

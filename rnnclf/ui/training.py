@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnclf import plots
+from rnnclf.ui import plots
 
 __all__ = ["history_from_events", "live_training_curves", "train_arguments"]
 

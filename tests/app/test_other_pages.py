@@ -17,7 +17,7 @@ def marker_csv(count=160) -> bytes:
 
 
 def wait_for_job(kind: str, timeout: float = 240):
-    from rnnclf.jobs import list_jobs
+    from rnnclf.cli.jobs import list_jobs
 
     deadline = time.time() + timeout
     job = list_jobs(kind)[0]
@@ -91,7 +91,7 @@ def test_datasets_page_inspects_an_uploaded_csv():
 
 @pytest.mark.network
 def test_datasets_page_shows_statistics_of_a_fetched_corpus():
-    from rnnclf.datasets import fetch
+    from rnnclf.data.datasets import fetch
 
     fetch("sms-spam")
     app = make_app("pages/datasets.py")
@@ -102,10 +102,11 @@ def test_datasets_page_shows_statistics_of_a_fetched_corpus():
 
 
 def test_models_page_lists_activates_and_deletes(tiny_run):
+    from rnnclf.classifier import load_run
     from rnnclf.store import RunStore
 
     store = RunStore()
-    store.save(store.load(tiny_run), "doomed-run")
+    store.save(load_run(tiny_run), "doomed-run")
     app = make_app("pages/models.py")
     names = app.dataframe[0].value["name"].tolist()
     assert tiny_run in names and "doomed-run" in names

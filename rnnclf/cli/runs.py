@@ -1,0 +1,129 @@
+"""``rnnclf runs`` (list, show, delete saved runs) and ``rnnclf setup`` (check and fetch what the app needs).
+
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="rnnclf")
+>>> register(parser.add_subparsers(dest="command"))
+>>> parser.parse_args(["runs", "show", "default"]).name
+'default'
+"""
+
+from __future__ import annotations
+
+import json
+
+from rnnclf.cli.output import print_json
+
+__all__ = ["register"]
+
+
+def register(subparsers) -> None:
+    """Add the ``runs`` and ``setup`` commands to the main parser's ``subparsers``."""
+    _add_runs(subparsers)
+    _add_setup(subparsers)
+
+
+def _add_runs(subparsers) -> None:
+    parser = subparsers.add_parser("runs", help="list, show or delete saved runs")
+    commands = parser.add_subparsers(dest="runs_command", required=True)
+    listing = commands.add_parser("list", help="list saved runs")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_runs_list)
+    show = commands.add_parser("show", help="show a run's metadata")
+    show.add_argument("name", help="run name, path, or 'default'")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_runs_show)
+    delete = commands.add_parser("delete", help="delete a run")
+    delete.add_argument("name")
+    delete.add_argument("--json", action="store_true")
+    delete.set_defaults(handler=_runs_delete)
+
+
+def _runs_list(args) -> int:
+    from rnnclf.store import RunStore
+
+    runs = RunStore().list()
+    if args.json:
+        print_json(runs)
+        return 0
+    if not runs:
+        print("no saved runs yet: train one with `rnnclf train --csv FILE` or `rnnclf train --dataset NAME`")
+        return 0
+    for run in runs:
+        if "error" in run:
+            print(f"{run['name']:<40} unreadable: {run['error']}")
+            continue
+        accuracy = f"{run['accuracy']:.3f}" if run.get("accuracy") is not None else "-"
+        print(f"{run['name']:<40} {run.get('cell_type') or '-':<5} {str(run.get('dataset') or '-'):<18} acc {accuracy}  {run.get('created', '')}")
+    return 0
+
+
+def _runs_show(args) -> int:
+    from rnnclf.store import RunStore
+
+    meta = RunStore().meta(args.name)
+    if args.json:
+        print_json(meta)
+    else:
+        for key in ("name", "created", "classes", "params", "metrics", "dataset", "versions"):
+            value = meta.get(key)
+            if key == "metrics" and isinstance(value, dict):
+                value = {k: v for k, v in value.items() if k in ("accuracy", "macro_f1", "mcc", "roc_auc", "examples")}
+            print(f"{key}: {json.dumps(value, ensure_ascii=False, default=str)}")
+    return 0
+
+
+def _runs_delete(args) -> int:
+    from rnnclf.store import RunStore
+
+    RunStore().delete(args.name)
+    if args.json:
+        print_json({"deleted": args.name})
+    else:
+        print(f"deleted run {args.name}")
+    return 0
+
+
+# ---------------------------------------------------------------------- setup
+def _add_setup(subparsers) -> None:
+    parser = subparsers.add_parser("setup", help="check the bundled default model and fetch what the app needs")
+    parser.add_argument("--datasets", nargs="*", default=[],
+                        help="also fetch these built-in datasets ('all' = every one; GloVe is fetched on first use)")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=_setup)
+
+
+def _setup(args) -> int:
+    """Idempotent: checks what is there and fetches only what is missing."""
+    from rnnclf.data.paths import DEFAULT_MODEL_DIR, home
+    from rnnclf.store import RunError, read_meta
+
+    status = {"home": str(home()), "default_model": str(DEFAULT_MODEL_DIR), "fetched": []}
+    try:
+        meta = read_meta(DEFAULT_MODEL_DIR)
+        status["default_model_ok"] = True
+        status["default_model_accuracy"] = (meta.get("metrics") or {}).get("accuracy")
+    except RunError as error:
+        status["default_model_ok"] = False
+        status["default_model_error"] = str(error)
+    if args.datasets:
+        from rnnclf.cli.progress import TerminalProgress
+        from rnnclf.data.datasets import DATASETS, fetch, is_fetched
+
+        names = list(DATASETS) if "all" in args.datasets else args.datasets
+        for name in names:
+            if not is_fetched(name):
+                fetch(name, progress=TerminalProgress())
+                status["fetched"].append(name)
+    if args.json:
+        print_json(status)
+    else:
+        print(f"rnnclf home: {status['home']}")
+        if status["default_model_ok"]:
+            print(f"default model: ok ({DEFAULT_MODEL_DIR})")
+        else:
+            print(f"default model: not available ({status['default_model_error']})")
+        for name in status["fetched"]:
+            print(f"fetched dataset {name}")
+    return 0
+
+

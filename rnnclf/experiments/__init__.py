@@ -1,0 +1,9 @@
+"""Questions about models rather than about one text.
+
+Modules:
+    compare        SimpleRNN vs LSTM vs GRU (and a TF-IDF baseline) on one split, over seeds
+    gradient_flow  how the training signal decays with distance from the end of a text
+    probes         synthetic long-range memory tasks
+    runner         train one run from a dataset or CSV spec (what `rnnclf train` and the app do)
+    presets        named training settings
+"""

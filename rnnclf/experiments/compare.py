@@ -1,0 +1,464 @@
+"""Cell-type comparison: SimpleRNN vs LSTM vs GRU on one split, several seeds, next to TF-IDF + LR.
+
+:func:`compare` trains every cell type with the same hyperparameters on the
+*same* deduplicated, stratified split (split seed fixed, model seeds varied),
+fits the TF-IDF + logistic-regression baseline on that split too, and measures
+per run: test accuracy, macro-F1, MCC, parameters, seconds per epoch, the
+epoch of the best validation loss, single-text latency, accuracy by text
+length and the learning curves; per cell type (first seed) the gradient flow
+through time (:func:`rnnclf.experiments.gradient_flow.gradient_flow`).
+
+The result is a JSON-safe dict. :func:`save_comparison` writes it atomically
+under :func:`rnnclf.data.paths.comparisons_dir`; :func:`load_comparison` and
+:func:`list_comparisons` read it back; :func:`results_table` turns either the
+fresh or the reloaded dict into the same summary table.
+
+>>> result = compare("trec", seeds=3, name="trec-cells")  # doctest: +SKIP
+>>> results_table(result)["accuracy_mean"].round(3)  # doctest: +SKIP
+rnn             0.829
+lstm            0.834
+gru             0.816
+tfidf-logreg    0.817
+Name: accuracy_mean, dtype: float64
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from rnnclf.common import atomic_output, json_safe, versions
+from rnnclf.data.paths import comparisons_dir, validate_name
+
+__all__ = [
+    "BASELINE_ROW",
+    "DEFAULT_PARAMS",
+    "ComparisonStopped",
+    "compare",
+    "load_source",
+    "train_and_score",
+    "results_table",
+    "length_table",
+    "learning_curves",
+    "save_comparison",
+    "load_comparison",
+    "list_comparisons",
+]
+
+FORMAT = "rnnclf-comparison/1"
+BASELINE_ROW = "tfidf-logreg"
+# Shared by every cell type so that only the cell differs. Small enough that a
+# 3 cells x 3 seeds comparison on a 10k-text corpus finishes in minutes on a CPU.
+DEFAULT_PARAMS = {"embedding_dim": 64, "units": 64, "epochs": 8, "patience": 2, "batch_size": 32, "learning_rate": 1e-3}
+# Single-text latency: the median of this many predict_proba([text]) calls.
+LATENCY_CALLS = 100
+# Gradient flow is measured on this many test texts (one compiled batch).
+GRADIENT_EXAMPLES = 64
+_METRICS = ("accuracy", "macro_f1", "mcc")
+
+
+class ComparisonStopped(RuntimeError):
+    """The progress callback returned ``False``: the comparison stopped and nothing was saved."""
+
+
+def load_source(dataset=None, *, texts_labels=None, text_column=None, label_column=None, split_seed=0,
+                validation_size=0.1, test_size=0.2):
+    """Return ``(split, description)`` for a built-in dataset name, a CSV path or ``(texts, labels)``.
+
+    Example:
+        >>> texts = [f"{word} film {number}" for number in range(10) for word in ("good", "bad")]
+        >>> split, source = load_source(texts_labels=(texts, ["pos", "neg"] * 10))
+        >>> source["name"], split.sizes["test"], source["fingerprint"] == split.fingerprint
+        ('texts', 4, True)
+    """
+    from rnnclf.data.corpora import DATASETS
+    from rnnclf.data.splits import split_dataset
+
+    sizes = {"seed": int(split_seed), "validation_size": validation_size, "test_size": test_size}
+    if (dataset is None) == (texts_labels is None):
+        raise ValueError("Give exactly one data source: dataset=NAME or CSV path, or texts_labels=(texts, labels).")
+    if texts_labels is not None:
+        texts, labels = texts_labels
+        frame, source = pd.DataFrame({"text": list(texts), "label": list(labels)}), {"name": "texts", "csv": None}
+    elif str(dataset) in DATASETS:
+        from rnnclf.data.datasets import load_dataset
+
+        frame, source = load_dataset(str(dataset)), {"name": str(dataset), "csv": None}
+    elif Path(dataset).is_file():
+        from rnnclf.data.csv_import import read_table
+
+        table = read_table(dataset, text_column=text_column, label_column=label_column)
+        frame = table.dataframe
+        source = {"name": Path(dataset).stem, "csv": str(dataset), "columns": [table.text_column, table.label_column]}
+    else:
+        allowed = ", ".join(sorted(DATASETS))
+        raise ValueError(f"Received: dataset={str(dataset)!r}; expected a built-in dataset ({allowed}) or an existing CSV file path.")
+    split = split_dataset(frame, seed=int(split_seed), validation_size=validation_size, test_size=test_size)
+    return split, {**source, "fingerprint": split.fingerprint, "sizes": split.sizes, "split": sizes, "report": split.report}
+
+
+def train_and_score(split, params: dict, seed: int, progress: Callable[[dict], object] | None = None):
+    """Fit one :class:`~rnnclf.classifier.RNNTextClassifier` on ``split`` and score it on the test part.
+
+    Returns ``(classifier, record)``; ``record`` holds the test metrics, the
+    parameter count, epoch timing, the best epoch and the learning curves.
+
+    Example:
+        >>> classifier, record = train_and_score(split, {"cell_type": "gru", "epochs": 2}, seed=0)  # doctest: +SKIP
+        >>> sorted(record["metrics"])[:2]  # doctest: +SKIP
+        ['accuracy', 'confusion_matrix']
+    """
+    from rnnclf.classifier import RNNTextClassifier
+
+    classifier = RNNTextClassifier(**{**params, "seed": int(seed)})
+    validation = (split.validation["text"].tolist(), split.validation["label"].tolist()) if len(split.validation) else None
+    classifier.fit(split.train["text"].tolist(), split.train["label"].tolist(), validation_data=validation, progress=progress)
+    metrics = classifier.evaluate(split.test["text"].tolist(), split.test["label"].tolist())
+    epoch_seconds = list(classifier.epoch_seconds_)
+    # Epoch 1 includes tracing the training step; later epochs show the steady cost.
+    steady = epoch_seconds[1:] or epoch_seconds
+    record = {
+        "seed": int(seed),
+        "metrics": metrics,
+        "parameters": classifier.summary()["parameters"]["total"],
+        "epoch_seconds": epoch_seconds,
+        "seconds_per_epoch": statistics.median(steady) if steady else None,
+        "best_epoch": classifier.best_epoch_,
+        "epochs_run": classifier.epochs_run_,
+        "training_seconds": classifier.training_seconds_,
+        "history": classifier.history_,
+        "fingerprint": split.fingerprint,
+    }
+    return classifier, record
+
+
+def _latency_ms(classifier, text: str, calls: int) -> dict:
+    classifier.warm_up()
+    for _ in range(3):
+        classifier.predict_proba([text])
+    samples = []
+    for _ in range(int(calls)):
+        started = time.perf_counter()
+        classifier.predict_proba([text])
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"p50": float(np.median(samples)), "p90": float(np.percentile(samples, 90)), "calls": int(calls)}
+
+
+def _accuracy_by_length(classifier, texts: list[str], labels: list) -> list[dict]:
+    """Test accuracy per token-length bucket; lengths are counted before truncation."""
+    from rnnclf.evaluation import accuracy_by_length
+
+    lengths = [len(classifier.encoder_.split(text)[0]) for text in texts]
+    correct = [str(guess) == str(truth) for guess, truth in zip(classifier.predict(texts), labels)]
+    return accuracy_by_length(lengths, correct)
+
+
+def _median_text(texts: list[str]) -> str:
+    """A test text of median length: what a typical single request looks like."""
+    order = np.argsort([len(text) for text in texts], kind="stable")
+    return texts[int(order[len(order) // 2])]
+
+
+class _Progress:
+    """Adds cell, seed and a monotone ``overall_fraction`` to every event; remembers a stop request."""
+
+    def __init__(self, report, runs: int):
+        self.report, self.runs, self.done, self.stopped, self.last = report, runs, 0, False, 0.0
+
+    def send(self, event: dict, fraction_in_run: float = 0.0) -> None:
+        overall = min(1.0, (self.done + min(1.0, max(0.0, fraction_in_run))) / self.runs)
+        self.last = max(self.last, overall)
+        if self.report({**event, "overall_fraction": self.last}) is False:
+            self.stopped = True
+
+    def for_run(self, cell: str, seed: int):
+        def forward(event: dict):
+            self.send({**event, "cell": cell, "seed": seed}, event.get("fraction", 0.0))
+            return False if self.stopped else None
+
+        return forward
+
+
+def compare(
+    dataset=None,
+    cells: Sequence[str] = ("rnn", "lstm", "gru"),
+    seeds: int | Sequence[int] = (0, 1, 2),
+    params: dict | None = None,
+    progress: Callable[[dict], object] | None = None,
+    texts_labels: tuple[Sequence[str], Sequence] | None = None,
+    *,
+    text_column: str | None = None,
+    label_column: str | None = None,
+    split_seed: int = 0,
+    validation_size: float = 0.1,
+    test_size: float = 0.2,
+    latency_calls: int = LATENCY_CALLS,
+    gradient_examples: int = GRADIENT_EXAMPLES,
+    name: str | None = None,
+    save: bool = True,
+    overwrite: bool = False,
+) -> dict:
+    """Train every cell type on one split with several seeds; compare with TF-IDF + LR.
+
+    Args:
+        dataset: built-in dataset name (see ``rnnclf datasets list``) or a CSV/TSV path.
+        cells: cell types to compare. Default: ``("rnn", "lstm", "gru")``.
+        seeds: model seeds, or a count ``n`` meaning ``0 … n-1``. Default: ``(0, 1, 2)``.
+        params: :class:`~rnnclf.classifier.RNNTextClassifier` parameters shared by
+            all cells (``cell_type`` and ``seed`` are set per run). Default: :data:`DEFAULT_PARAMS`.
+        progress: receives events ``{"stage": "data"|"baseline"|"batch"|"epoch"|"run"|"done",
+            "cell", "seed", "epoch", "epochs", "fraction" (within the run),
+            "overall_fraction" (whole comparison, never decreasing), "logs"}``;
+            returning ``False`` stops (raises :class:`ComparisonStopped`).
+        texts_labels: ``(texts, labels)`` instead of ``dataset``.
+        text_column, label_column: columns of a CSV (default: guessed).
+        split_seed: the seed of the one split every run shares. Default: 0.
+        validation_size, test_size: split shares. Default: 0.1, 0.2.
+        latency_calls: single-text calls timed per run. Default: 100.
+        gradient_examples: test texts for the gradient flow. Default: 64.
+        name: name to save under. Default: ``compare-<data>-<time>``.
+        save: write the result with :func:`save_comparison` (``result["path"]``). Default: ``True``.
+        overwrite: replace a saved comparison of the same name. Default: ``False``.
+
+    Returns:
+        A JSON-safe dict; see :func:`results_table`, :func:`length_table`, :func:`learning_curves`.
+
+    Example:
+        >>> result = compare("trec", cells=("rnn", "gru"), seeds=1, params={"epochs": 2})  # doctest: +SKIP
+        >>> result["dataset"]["fingerprint"] == result["baseline"]["fingerprint"]  # doctest: +SKIP
+        True
+    """
+    from rnnclf.baseline import tfidf_baseline
+    from rnnclf.experiments.gradient_flow import gradient_flow
+    from rnnclf.models import cell_layer_class
+
+    cells = list(dict.fromkeys(str(cell) for cell in cells))
+    if not cells:
+        raise ValueError("Received: cells=[]; pass at least one of 'rnn', 'lstm', 'gru'.")
+    for cell in cells:
+        cell_layer_class(cell)  # fail before loading data, with the allowed names
+    seeds = list(range(int(seeds))) if isinstance(seeds, (int, np.integer)) else list(dict.fromkeys(int(seed) for seed in seeds))
+    if not seeds:
+        raise ValueError("Received: seeds=[]; pass a positive count or a list of seeds.")
+    shared = {**DEFAULT_PARAMS, **(params or {})}
+    shared.pop("seed", None)
+    shared.pop("cell_type", None)
+    if save:
+        name = validate_name(name or _default_name(dataset, texts_labels), "comparison name")
+        if _path_for(name).exists() and not overwrite:
+            raise ValueError(f"A comparison named {name!r} already exists: pick another name or pass overwrite=True (--overwrite).")
+
+    tracker = _Progress(progress or (lambda event: None), runs=len(cells) * len(seeds))
+    tracker.send({"stage": "data", "fraction": 0.0, "message": "loading and splitting the data"})
+    split, source = load_source(dataset, texts_labels=texts_labels, text_column=text_column, label_column=label_column,
+                                split_seed=split_seed, validation_size=validation_size, test_size=test_size)
+    baseline = tfidf_baseline(split)
+    tracker.send({"stage": "baseline", "cell": BASELINE_ROW, "fraction": 1.0, "message": f"TF-IDF + LR accuracy {baseline['accuracy']:.4f}",
+                  "metrics": {key: baseline[key] for key in _METRICS}})
+    if tracker.stopped:
+        raise ComparisonStopped("Comparison stopped before training; nothing was saved.")
+
+    test_texts, test_labels = split.test["text"].tolist(), split.test["label"].tolist()
+    latency_text = _median_text(test_texts)
+    runs, flows = [], {}
+    for cell in cells:
+        for seed in seeds:
+            classifier, record = train_and_score(split, {**shared, "cell_type": cell}, seed, tracker.for_run(cell, seed))
+            if tracker.stopped:
+                raise ComparisonStopped(f"Comparison stopped during {cell} seed {seed}; nothing was saved.")
+            record.update(cell=cell, accuracy_by_length=_accuracy_by_length(classifier, test_texts, test_labels),
+                          latency_ms=_latency_ms(classifier, latency_text, latency_calls))
+            if cell not in flows:
+                flows[cell] = gradient_flow(classifier, test_texts[:gradient_examples], test_labels[:gradient_examples]).to_dict()
+            runs.append(record)
+            tracker.done += 1
+            summary = {key: record["metrics"][key] for key in _METRICS}
+            tracker.send({"stage": "run", "cell": cell, "seed": seed, "fraction": 1.0, "metrics": summary,
+                          "message": f"{cell} seed {seed}: accuracy {summary['accuracy']:.4f}"})
+            del classifier
+
+    result = json_safe({
+        "format": FORMAT,
+        "name": name,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "dataset": source,
+        "cells": cells,
+        "seeds": seeds,
+        "params": shared,
+        "baseline": baseline,
+        "runs": runs,
+        "gradient_flow": flows,
+        "versions": versions(),
+    })
+    if save:
+        result["path"] = str(save_comparison(result, name, overwrite=True))
+    tracker.send({"stage": "done", "fraction": 1.0, "message": "comparison finished", "name": name, "path": result.get("path")})
+    return result
+
+
+def _default_name(dataset, texts_labels) -> str:
+    stem = "texts" if texts_labels is not None else Path(str(dataset)).stem
+    stem = "".join(character if character.isalnum() or character in "._-" else "-" for character in stem).strip("-._") or "data"
+    return f"compare-{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+# ------------------------------------------------------------------------------- tables
+def _spread(values: list) -> tuple[float, float]:
+    """Mean and sample standard deviation (NaN with a single value)."""
+    values = [float(value) for value in values if value is not None]
+    if not values:
+        return math.nan, math.nan
+    return float(np.mean(values)), float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
+
+
+def results_table(result: dict) -> pd.DataFrame:
+    """One row per cell type plus :data:`BASELINE_ROW`: mean and std over seeds.
+
+    Columns: ``runs``, ``accuracy_mean/std``, ``macro_f1_mean/std``,
+    ``mcc_mean/std``, ``parameters``, ``seconds_per_epoch``, ``best_epoch``
+    (mean epoch of the lowest validation loss), ``latency_ms`` (median of the
+    per-run p50) and ``fingerprint`` (the test split each row was scored on).
+    The baseline is one deterministic fit, so its std is NaN.
+
+    Example:
+        >>> results_table(load_comparison("compare-trec")).loc["gru", "accuracy_mean"]  # doctest: +SKIP
+        0.861
+    """
+    rows = {}
+    for cell in result["cells"]:
+        runs = [run for run in result["runs"] if run["cell"] == cell]
+        row: dict = {"runs": len(runs)}
+        for metric in _METRICS:
+            row[f"{metric}_mean"], row[f"{metric}_std"] = _spread([run["metrics"][metric] for run in runs])
+        row["parameters"] = float(runs[0]["parameters"]) if runs else math.nan
+        row["seconds_per_epoch"] = _spread([run["seconds_per_epoch"] for run in runs])[0]
+        row["best_epoch"] = _spread([run["best_epoch"] for run in runs])[0]
+        row["latency_ms"] = float(np.median([run["latency_ms"]["p50"] for run in runs])) if runs else math.nan
+        row["fingerprint"] = runs[0]["fingerprint"] if runs else None
+        rows[cell] = row
+    baseline = result["baseline"]
+    rows[BASELINE_ROW] = {"runs": 1, **{f"{metric}_mean": float(baseline[metric]) for metric in _METRICS},
+                          **{f"{metric}_std": math.nan for metric in _METRICS}, "parameters": math.nan,
+                          "seconds_per_epoch": math.nan, "best_epoch": math.nan, "latency_ms": math.nan,
+                          "fingerprint": baseline["fingerprint"]}
+    columns = ["runs"] + [f"{metric}_{part}" for metric in _METRICS for part in ("mean", "std")]
+    columns += ["parameters", "seconds_per_epoch", "best_epoch", "latency_ms", "fingerprint"]
+    return pd.DataFrame.from_dict(rows, orient="index")[columns]
+
+
+def length_table(result: dict) -> pd.DataFrame:
+    """Mean accuracy per token-length bucket (columns) for each cell type (rows), over seeds.
+
+    Example:
+        >>> length_table(result).columns.tolist()  # doctest: +SKIP
+        ['0-9', '10-19', '20-39']
+    """
+    records = [
+        {"cell": run["cell"], "bucket": bucket["bucket"], "accuracy": bucket["accuracy"]}
+        for run in result["runs"] for bucket in run["accuracy_by_length"]
+    ]
+    if not records:
+        return pd.DataFrame()
+    frame = pd.DataFrame(records)
+    buckets = list(dict.fromkeys(frame["bucket"]))
+    table = frame.pivot_table(index="cell", columns="bucket", values="accuracy", aggfunc="mean")
+    return table.reindex(index=[cell for cell in result["cells"] if cell in table.index], columns=buckets)
+
+
+def learning_curves(result: dict) -> pd.DataFrame:
+    """Per-epoch history of every run, long format: ``cell, seed, epoch, loss, accuracy, val_loss, …``.
+
+    Example:
+        >>> learning_curves(result).groupby("cell")["val_loss"].min()  # doctest: +SKIP
+    """
+    frames = []
+    for run in result["runs"]:
+        history = pd.DataFrame(run["history"])
+        history.insert(0, "epoch", np.arange(1, len(history) + 1))
+        history.insert(0, "seed", run["seed"])
+        history.insert(0, "cell", run["cell"])
+        frames.append(history)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# ------------------------------------------------------------------------------ storage
+def _path_for(name: str) -> Path:
+    return comparisons_dir() / f"{validate_name(name, 'comparison name')}.json"
+
+
+def save_comparison(result: dict, name: str | None = None, overwrite: bool = False) -> Path:
+    """Write ``result`` to ``comparisons_dir()/<name>.json`` atomically (temporary file + ``os.replace``).
+
+    Example:
+        >>> save_comparison(result, "gru-vs-lstm").name  # doctest: +SKIP
+        'gru-vs-lstm.json'
+    """
+    name = name or result.get("name")
+    if not name:
+        raise ValueError("The comparison has no name: pass name='...' (letters, digits, '.', '_', '-').")
+    path = _path_for(name)
+    if path.exists() and not overwrite:
+        raise ValueError(f"A comparison named {name!r} already exists at {path}: pick another name or pass overwrite=True.")
+    payload = {**json_safe(result), "name": name}
+    payload.pop("path", None)
+    with atomic_output(path) as temporary:
+        temporary.write_text(json.dumps(payload, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+    return path
+
+
+def load_comparison(name_or_path: str | Path) -> dict:
+    """Read a saved comparison by name (under ``comparisons_dir()``) or by file path.
+
+    Example:
+        >>> load_comparison("gru-vs-lstm")["cells"]  # doctest: +SKIP
+        ['lstm', 'gru']
+    """
+    candidate = Path(name_or_path)
+    path = candidate if candidate.suffix == ".json" and candidate.is_file() else None
+    if path is None:
+        path = _path_for(str(name_or_path))
+        if not path.is_file():
+            known = ", ".join(item["name"] for item in list_comparisons()) or "none yet"
+            raise ValueError(f"No saved comparison {str(name_or_path)!r} (saved: {known}). Run `rnnclf compare --dataset NAME` first.")
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(f"Cannot read comparison {path}: {error}. Delete the file and run the comparison again.") from error
+    if not isinstance(result, dict) or result.get("format") != FORMAT:
+        raise ValueError(f"{path} is not an rnnclf comparison (expected format {FORMAT!r}).")
+    return {**result, "path": str(path)}
+
+
+def list_comparisons() -> list[dict]:
+    """Saved comparisons, newest first: name, created, dataset, cells, seeds, best cell and accuracies.
+
+    Example:
+        >>> [item["name"] for item in list_comparisons()]  # doctest: +SKIP
+        ['compare-trec-20260101-120000']
+    """
+    items = []
+    for path in comparisons_dir().glob("*.json"):
+        try:
+            result = load_comparison(path)
+        except ValueError as error:
+            items.append({"name": path.stem, "path": str(path), "error": str(error)})
+            continue
+        table = results_table(result)
+        cells = table.drop(index=BASELINE_ROW)
+        items.append({
+            "name": path.stem, "path": str(path), "created": result.get("created"),
+            "dataset": result["dataset"].get("name"), "fingerprint": result["dataset"].get("fingerprint"),
+            "cells": result["cells"], "seeds": result["seeds"],
+            "best_cell": str(cells["accuracy_mean"].idxmax()) if len(cells) else None,
+            "accuracy": {cell: float(value) for cell, value in cells["accuracy_mean"].items()},
+            "baseline_accuracy": float(table.loc[BASELINE_ROW, "accuracy_mean"]),
+        })
+    return sorted(items, key=lambda item: item.get("created") or "", reverse=True)

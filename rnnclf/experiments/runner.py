@@ -1,0 +1,130 @@
+"""Train → evaluate → save, as one call shared by the CLI, background jobs and benchmarks.
+
+>>> spec = TrainSpec(csv="reviews.csv", params={"cell_type": "gru"})
+>>> spec.source_label()
+'reviews.csv'
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+__all__ = ["TrainSpec", "load_training_split", "run_training"]
+
+
+@dataclass
+class TrainSpec:
+    """What to train on and how.
+
+    Exactly one of ``dataset`` (a built-in dataset name) or ``csv`` (a path) is
+    required. ``params`` are :class:`~rnnclf.classifier.RNNTextClassifier`
+    parameters; the split uses ``params["seed"]`` (default 0).
+    """
+
+    dataset: str | None = None
+    csv: str | None = None
+    text_column: str | None = None
+    label_column: str | None = None
+    params: dict = field(default_factory=dict)
+    name: str | None = None
+    validation_size: float = 0.1
+    test_size: float = 0.2
+    tensorboard_dir: str | None = None
+    overwrite: bool = False
+    output_dir: str | None = None  # save here instead of the run store (e.g. the bundled default model)
+
+    def source_label(self) -> str:
+        return self.dataset or Path(self.csv or "data").name
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def load_training_split(spec: TrainSpec):
+    """Deduplicated, stratified, seeded train/validation/test split for ``spec``."""
+    seed = int(spec.params.get("seed", 0))
+    if bool(spec.dataset) == bool(spec.csv):
+        raise ValueError("Give exactly one data source: a built-in dataset (--dataset NAME) or a CSV file (--csv PATH).")
+    if spec.dataset:
+        from rnnclf.data.datasets import load_split
+
+        return load_split(spec.dataset, seed=seed, validation_size=spec.validation_size, test_size=spec.test_size)
+    from rnnclf.data.csv_import import read_table
+    from rnnclf.data.splits import split_dataset
+
+    table = read_table(spec.csv, text_column=spec.text_column, label_column=spec.label_column)
+    return split_dataset(table.dataframe, seed=seed, validation_size=spec.validation_size, test_size=spec.test_size)
+
+
+def _default_name(spec: TrainSpec) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(spec.source_label()).stem).strip("-._") or "data"
+    cell = spec.params.get("cell_type", "lstm")
+    return f"{cell}-{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = None, store=None) -> dict:
+    """Train a classifier for ``spec``, evaluate it on the test split and save the run.
+
+    Returns:
+        ``{"run": name, "path": str, "metrics": {...}, "dataset": {...}, "training": {...}}``
+    """
+    from rnnclf.classifier import RNNTextClassifier
+    from rnnclf.store import RunStore
+
+    store = store or RunStore()
+    report = progress or (lambda event: None)
+    name = spec.name or store.unique_name(_default_name(spec))
+    store.path(name)  # validate the name before spending minutes on training
+    if spec.output_dir and Path(spec.output_dir).exists() and not spec.overwrite:
+        raise ValueError(f"{spec.output_dir} already exists: pass --overwrite to replace it.")
+    if not spec.output_dir and store.exists(name) and not spec.overwrite:
+        raise ValueError(f"A run named {name!r} already exists: pick another --name or delete it (`rnnclf runs delete {name}`).")
+
+    report({"stage": "data", "fraction": 0.0, "message": f"loading {spec.source_label()}"})
+    split = load_training_split(spec)
+    classifier = RNNTextClassifier(**spec.params)
+    report({"stage": "data", "fraction": 0.0, "message": f"{len(split.train)} train / {len(split.validation)} validation / {len(split.test)} test texts"})
+    classifier.fit(
+        split.train["text"].tolist(),
+        split.train["label"].tolist(),
+        validation_data=(split.validation["text"].tolist(), split.validation["label"].tolist()) if len(split.validation) else None,
+        progress=report,
+        tensorboard_dir=spec.tensorboard_dir,
+    )
+    started = time.perf_counter()
+    metrics = classifier.evaluate(split.test["text"].tolist(), split.test["label"].tolist())
+    metrics["evaluation_seconds"] = time.perf_counter() - started
+    dataset = {
+        "name": spec.dataset,
+        "csv": str(spec.csv) if spec.csv else None,
+        "fingerprint": split.fingerprint,
+        "sizes": {"train": len(split.train), "validation": len(split.validation), "test": len(split.test)},
+        "split": {"seed": int(spec.params.get("seed", 0)), "validation_size": spec.validation_size, "test_size": spec.test_size},
+        "report": getattr(split, "report", {}),
+    }
+    if spec.output_dir:
+        from rnnclf.store import write_run
+
+        path = write_run(classifier, Path(spec.output_dir), name=name, metrics=metrics, dataset=dataset,
+                         overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
+    else:
+        path = store.save(classifier, name, metrics=metrics, dataset=dataset, overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
+    result = {
+        "run": name,
+        "path": str(path),
+        "metrics": metrics,
+        "dataset": dataset,
+        "training": {
+            "epochs_run": classifier.epochs_run_,
+            "best_epoch": classifier.best_epoch_,
+            "seconds": classifier.training_seconds_,
+            "epoch_seconds": classifier.epoch_seconds_,
+            "history": classifier.history_,
+        },
+    }
+    report({"stage": "done", "fraction": 1.0, "message": f"saved run {name}", "run": name, "metrics": {k: metrics[k] for k in ("accuracy", "macro_f1", "mcc")}})
+    return result
