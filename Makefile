@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: app test install browser fetch-default bench clean-venv
+.PHONY: app test install browser fetch-default bench clean-venv default-model
 
 # Install (or update) the virtual environment when requirements or pyproject change.
 $(STAMP): requirements.txt pyproject.toml
@@ -35,6 +35,12 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Maintainers only: retrain the bundled default model and copy it into data/ (the one
+# command that writes there; presets train into the run store).
+default-model: $(STAMP)
+	$(BIN)/python -m rnnclf train --preset default-sentiment --overwrite
+	$(BIN)/python -m rnnclf runs export default-sentiment data/default-sentiment --overwrite
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -4,7 +4,7 @@ import streamlit as st
 
 from rnnclf.batch import predictions_frame
 from rnnclf.data.csv_import import read_table_bytes
-from rnnclf.errors import DatasetError
+from rnnclf.errors import DatasetError, RnnclfError
 from rnnclf.interpret.analysis import METHOD_LABELS, analyze_text
 from rnnclf.store import RunError
 from rnnclf.ui import plots
@@ -47,7 +47,7 @@ with single_tab:
     else:
         try:
             analysis = analyze_text(classifier, text, method=method, target=target)
-        except ValueError as error:
+        except RnnclfError as error:
             st.error(str(error))
         else:
             explanation = analysis.explanation

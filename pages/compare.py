@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rnnclf.errors import RnnclfError
 from rnnclf.experiments.compare import list_comparisons, load_comparison
 from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
@@ -46,7 +47,7 @@ if saved:
     chosen = st.selectbox("Open a comparison", names, index=names.index(default) if default in names else 0, key="compare-choice")
     try:
         render_comparison(load_comparison(chosen), key="compare")
-    except ValueError as error:
+    except RnnclfError as error:
         st.error(f"This comparison cannot be read: {error}")
 elif not running:
     st.info("No comparisons yet: start one above.")

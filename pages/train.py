@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rnnclf.data.paths import validate_name
+from rnnclf.errors import RnnclfError
 from rnnclf.experiments.presets import PRESETS
 from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
@@ -56,7 +57,7 @@ name_problem = None
 if name:
     try:
         validate_name(name)
-    except ValueError as error:
+    except RnnclfError as error:
         name_problem = str(error)
         st.error(name_problem)
 

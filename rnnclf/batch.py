@@ -1,27 +1,39 @@
 """Classify many texts at once, reporting unusable rows instead of failing on them.
 
->>> from types import SimpleNamespace
->>> callable(predict_records)
-True
+>>> class Upper:  # a stand-in classifier: "positive" when the text is in capitals
+...     class_names = ["negative", "positive"]
+...     class encoder_:
+...         encode = staticmethod(lambda text: type("E", (), {"ids": [1] * len(text.split())}))
+...     def predict_ids(self, sequences):
+...         import numpy as np
+...         return np.array([[0.2, 0.8]] * len(sequences))
+>>> [row.get("label") or row["error"] for row in predict_records(Upper(), ["GOOD", "  ", "bad"], problems={2: "unreadable"})]
+['positive', 'empty text', 'unreadable']
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 __all__ = ["predict_records", "predictions_frame"]
 
 
-def predict_records(classifier, texts: Sequence[str]) -> list[dict]:
+def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str] | None = None) -> list[dict]:
     """One dict per text: ``{"text", "label", "probabilities"}`` or ``{"text", "label": None, "error"}``.
 
-    Empty (or whitespace-only) and non-string texts are reported in ``error``;
-    every other text is classified in one length-bucketed pass.
+    Empty (or whitespace-only) and non-string texts are reported in ``error``,
+    as are the positions listed in ``problems`` (e.g. lines that were not valid
+    UTF-8, with the reason); every other text is classified in one
+    length-bucketed pass.
     """
     texts = list(texts)
+    problems = problems or {}
     rows: list[dict] = []
     usable_positions, sequences = [], []
     for position, text in enumerate(texts):
+        if position in problems:
+            rows.append({"text": text if isinstance(text, str) else str(text), "label": None, "error": problems[position]})
+            continue
         if not isinstance(text, str):
             rows.append({"text": "" if text is None else str(text), "label": None, "error": "missing text"})
             continue

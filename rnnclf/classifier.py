@@ -1,74 +1,58 @@
 """sklearn-style recurrent text classifier.
 
->>> clf = RNNTextClassifier(cell_type="gru", units=8, embedding_dim=8, epochs=2)
->>> clf = clf.fit(["good", "great", "bad", "awful"], ["pos", "pos", "neg", "neg"])  # doctest: +SKIP
->>> clf.predict(["good"])  # doctest: +SKIP
-array(['pos'], dtype=object)
+Parameters are checked in ``fit`` (``__init__`` only stores them), so
+``clone``, ``set_params`` and grid searches behave as in scikit-learn; a bad
+value is refused with a message that names it. A fitted classifier pickles and
+deep-copies (its Keras model travels as a ``.keras`` archive, never as pickled
+TensorFlow objects), so joblib, ``GridSearchCV(n_jobs=2)`` and Streamlit's
+caches work with it.
+
+>>> clf = RNNTextClassifier(cell_type="gru", units=8, embedding_dim=8, epochs=3, learning_rate=0.05)
+>>> clf = clf.fit(["good fun", "great", "bad", "awful mess"] * 4, ["pos", "pos", "neg", "neg"] * 4)
+>>> clf.classes_.tolist()
+['neg', 'pos']
+>>> RNNTextClassifier(epochs=-1).fit(["good", "bad"], ["pos", "neg"])
+Traceback (most recent call last):
+...
+rnnclf.errors.InvalidParameterError: The 'epochs' parameter of RNNTextClassifier must be an int >= 1. Got -1 instead.
 """
 
 from __future__ import annotations
 
-import math
+import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from rnnclf import _keras_setup  # noqa: F401
 from rnnclf.common import to_plain
 from rnnclf.encoding import TextEncoder
-from rnnclf.models import build_model, cell_layer_class, count_parameters
-from rnnclf.training import ProgressEvent, pad_batch, seed_everything, train_model
+from rnnclf.errors import InputError
+from rnnclf.validation import (
+    AnyOf,
+    Boolean,
+    Dictionary,
+    Integer,
+    NoneOr,
+    Options,
+    Real,
+    check_labels,
+    check_texts,
+    validate_parameters,
+)
 
-__all__ = ["RNNTextClassifier", "load_run", "check_texts", "check_labels"]
+if TYPE_CHECKING:
+    from rnnclf.training import ProgressEvent
+
+__all__ = ["RNNTextClassifier", "load_run"]
 
 # Texts are predicted in chunks of this many, sorted by length, so that a batch
 # of mixed lengths is padded per chunk rather than to the longest text overall.
 PREDICT_CHUNK = 256
 
 _ENCODER_PARAMS = ("tokenizer", "lowercase", "max_tokens", "min_frequency", "max_length", "length_percentile", "padding", "truncating")
-
-
-def check_texts(texts, what: str = "texts") -> list[str]:
-    """Return ``texts`` as a list of ``str``; raise a clear error otherwise."""
-    if isinstance(texts, str):
-        raise TypeError(f"{what} must be a list of strings, not one string: wrap it as [text].")
-    texts = list(texts)
-    for position, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(
-                f"{what} must all be strings; item {position} is {type(text).__name__} ({text!r:.40}). "
-                "Drop or fill missing texts first."
-            )
-    return texts
-
-
-def _is_missing(label) -> bool:
-    if label is None:
-        return True
-    try:
-        return bool(isinstance(label, float) and math.isnan(label)) or (hasattr(label, "dtype") and bool(np.isnan(label)))
-    except TypeError:
-        return False
-
-
-def check_labels(labels, count: int) -> np.ndarray:
-    """Validate labels: same length as the texts, no missing values, one type."""
-    labels = list(labels)
-    if len(labels) != count:
-        raise ValueError(f"Got {count} texts but {len(labels)} labels: pass exactly one label per text.")
-    missing = [position for position, label in enumerate(labels) if _is_missing(label)]
-    if missing:
-        shown = ", ".join(str(position) for position in missing[:10])
-        raise ValueError(f"{len(missing)} labels are missing (NaN/None) at positions {shown}: drop those rows or fill their labels.")
-    kinds = {type(label.item() if isinstance(label, np.generic) else label) for label in labels}
-    if len(kinds) > 1 and not kinds <= {int, bool}:
-        names = ", ".join(sorted(kind.__name__ for kind in kinds))
-        raise ValueError(f"Labels mix types ({names}): convert them all to strings or all to integers.")
-    # A natural dtype (str or int), not object: sklearn metrics reject object arrays of ints.
-    return np.asarray([to_plain(label) for label in labels])
 
 
 class RNNTextClassifier(ClassifierMixin, BaseEstimator):
@@ -101,6 +85,38 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         >>> clf.get_params()["cell_type"]
         'gru'
     """
+
+    # What ``fit`` accepts for each parameter (checked there, never in ``__init__``).
+    _parameter_constraints: dict = {
+        "cell_type": Options(("rnn", "lstm", "gru")),
+        "embedding_dim": Integer(1),
+        "units": Integer(1),
+        "num_layers": Integer(1),
+        "bidirectional": Boolean(),
+        "dropout": Real(0, 1, high_closed=False),
+        "recurrent_dropout": Real(0, 1, high_closed=False),
+        "learning_rate": Real(0, None, low_closed=False),
+        "clipnorm": NoneOr(Real(0, None, low_closed=False)),
+        "epochs": Integer(1),
+        "batch_size": Integer(1),
+        "patience": NoneOr(Integer(0)),
+        "validation_fraction": Real(0, 1, high_closed=False),
+        "class_weight": AnyOf((Options((None, "balanced")), Dictionary())),
+        "pretrained_embeddings": NoneOr(Options(("glove-6b-50d",))),
+        "trainable_embeddings": Boolean(),
+        "tokenizer": Options(("tweet", "treebank", "regexp")),
+        "lowercase": Boolean(),
+        # Two ids are reserved (padding and unknown), so a useful vocabulary needs at least one more.
+        "max_tokens": Integer(3),
+        "min_frequency": Integer(1),
+        "max_length": NoneOr(Integer(1)),
+        "length_percentile": Real(0, 100, low_closed=False),
+        # Masked recurrent layers read right-padded input; pre-padding would put
+        # the mask in front and cuDNN-style kernels reject it.
+        "padding": Options(("post",)),
+        "truncating": Options(("pre", "post")),
+        "seed": Integer(0, 2**32 - 1),
+    }
 
     def __init__(
         self,
@@ -178,68 +194,23 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
                 returning ``False`` stops training early.
             tensorboard_dir: write TensorBoard logs here.
         """
-        cell_layer_class(self.cell_type)  # fail fast with the allowed names
-        texts = check_texts(texts)
-        labels = check_labels(labels, len(texts))
-        classes = np.unique(labels)
-        if len(classes) < 2:
-            raise ValueError(
-                f"Training data has a single class ({to_plain(classes[0])!r}) and a classifier needs at least 2: "
-                "check the label column."
-            )
-        if self.padding != "post":
-            # Masked recurrent layers read right-padded input; pre-padding would put
-            # the mask in front and cuDNN-style kernels reject it.
-            raise ValueError(f"Received: padding={self.padding!r}; masked RNNs in rnnclf need padding='post'.")
-        seed_everything(self.seed)
-        self.classes_ = classes
-        targets = np.searchsorted(classes, labels).astype("int32")
+        texts, targets, validation = self._check_fit_inputs(texts, labels, validation_data)
+        # TensorFlow loads here, after every cheap check: a bad parameter or label fails in milliseconds.
+        from rnnclf.training import seed_everything, train_model
 
-        validation_texts, validation_targets = None, None
-        if validation_data is not None:
-            validation_texts = check_texts(validation_data[0], "validation texts")
-            validation_labels = check_labels(validation_data[1], len(validation_texts))
-            unknown = set(map(to_plain, validation_labels)) - set(map(to_plain, classes))
-            if unknown:
-                raise ValueError(f"Validation labels {sorted(map(str, unknown))} never occur in the training labels.")
-            validation_targets = np.searchsorted(classes, validation_labels).astype("int32")
-        elif self.validation_fraction and self.patience is not None:
-            texts, targets, validation_texts, validation_targets = self._hold_out(texts, targets)
+        seed_everything(self.seed)
+        if validation is None and self.validation_fraction and self.patience is not None:
+            texts, targets, *held_out = self._hold_out(texts, targets)
+            validation = tuple(held_out) if held_out[0] is not None else None
 
         encoder_params = {name: getattr(self, name) for name in _ENCODER_PARAMS}
         self.encoder_ = TextEncoder(**encoder_params).fit(texts)
         sequences = self.encoder_.encode_ids(texts)
-
-        embedding_matrix, embedding_dim = None, int(self.embedding_dim)
-        self.embedding_coverage_ = None
-        if self.pretrained_embeddings:
-            from rnnclf.data.embeddings import build_embedding_matrix
-
-            # fetch=True: the first GloVe run downloads the pinned vectors (76 MB, sha256-checked) once.
-            embedding_matrix, self.embedding_coverage_ = build_embedding_matrix(
-                self.encoder_.vocabulary_, name=self.pretrained_embeddings, seed=self.seed, fetch=True
-            )
-            embedding_dim = int(embedding_matrix.shape[1])
-
-        self.model_ = build_model(
-            vocabulary_size=self.encoder_.vocabulary_size,
-            num_classes=len(classes),
-            cell_type=self.cell_type,
-            embedding_dim=embedding_dim,
-            units=self.units,
-            num_layers=self.num_layers,
-            bidirectional=self.bidirectional,
-            dropout=self.dropout,
-            recurrent_dropout=self.recurrent_dropout,
-            learning_rate=self.learning_rate,
-            clipnorm=self.clipnorm,
-            embedding_matrix=embedding_matrix,
-            trainable_embeddings=self.trainable_embeddings,
-            seed=self.seed,
-        )
-        validation = None
-        if validation_texts is not None and len(validation_texts):
-            validation = (self.encoder_.encode_ids(validation_texts), validation_targets)
+        self.model_ = self._build_network()
+        if validation is not None and len(validation[0]):
+            validation = (self.encoder_.encode_ids(validation[0]), validation[1])
+        else:
+            validation = None
 
         started = time.perf_counter()
         result = train_model(
@@ -262,6 +233,66 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         self.epochs_run_ = result["epochs_run"]
         self._inference = None
         return self
+
+    def _validate_params(self) -> None:
+        """Check every parameter against :attr:`_parameter_constraints` (sklearn's contract: in ``fit``)."""
+        validate_parameters(self.get_params(deep=False), self._parameter_constraints, type(self).__name__)
+
+    def _check_fit_inputs(self, texts, labels, validation_data):
+        """Validated ``(texts, targets, (validation_texts, validation_targets) | None)``; sets ``classes_``."""
+        self._validate_params()
+        texts = check_texts(texts)
+        labels = check_labels(labels, len(texts))
+        if len(texts) < 2:
+            raise InputError(f"fit needs at least 2 labelled texts (one per class at least); got {len(texts)}.")
+        classes = np.unique(labels)
+        if len(classes) < 2:
+            raise InputError(
+                f"Training data has a single class ({to_plain(classes[0])!r}) and a classifier needs at least 2: "
+                "check the label column."
+            )
+        self.classes_ = classes
+        targets = np.searchsorted(classes, labels).astype("int32")
+        if validation_data is None:
+            return texts, targets, None
+        validation_texts = check_texts(validation_data[0], "validation texts")
+        validation_labels = check_labels(validation_data[1], len(validation_texts))
+        unknown = set(map(to_plain, validation_labels)) - set(map(to_plain, classes))
+        if unknown:
+            raise InputError(f"Validation labels {sorted(map(str, unknown))} never occur in the training labels.")
+        return texts, targets, (validation_texts, np.searchsorted(classes, validation_labels).astype("int32"))
+
+    def _build_network(self):
+        """The Keras model for the fitted encoder; records the embedding size really used."""
+        embedding_matrix, self.embedding_dim_ = None, int(self.embedding_dim)
+        self.embedding_coverage_ = None
+        if self.pretrained_embeddings:
+            from rnnclf.data.embeddings import build_embedding_matrix
+
+            # fetch=True: the first GloVe run downloads the pinned vectors (76 MB, sha256-checked) once.
+            embedding_matrix, self.embedding_coverage_ = build_embedding_matrix(
+                self.encoder_.vocabulary_, name=self.pretrained_embeddings, seed=self.seed, fetch=True
+            )
+            # The vectors fix the width: embedding_dim is ignored, and embedding_dim_ says what was used.
+            self.embedding_dim_ = int(embedding_matrix.shape[1])
+        from rnnclf.models import build_model
+
+        return build_model(
+            vocabulary_size=self.encoder_.vocabulary_size,
+            num_classes=len(self.classes_),
+            cell_type=self.cell_type,
+            embedding_dim=self.embedding_dim_,
+            units=self.units,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout,
+            learning_rate=self.learning_rate,
+            clipnorm=self.clipnorm,
+            embedding_matrix=embedding_matrix,
+            trainable_embeddings=self.trainable_embeddings,
+            seed=self.seed,
+        )
 
     def _hold_out(self, texts, targets):
         """Stratified hold-out for early stopping; skipped when data is too small."""
@@ -287,10 +318,10 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             per_class = np.ones(len(self.classes_))
             for label, weight in self.class_weight.items():
                 if str(label) not in known:
-                    raise ValueError(f"class_weight names label {label!r}, which is not among the classes {sorted(known)}.")
+                    raise InputError(f"class_weight names label {label!r}, which is not among the classes {sorted(known)}.")
                 per_class[known[str(label)]] = float(weight)
         else:
-            raise ValueError(f"Received: class_weight={self.class_weight!r}; expected None, 'balanced' or a dict label -> weight.")
+            raise InputError(f"Received: class_weight={self.class_weight!r}; expected None, 'balanced' or a dict label -> weight.")
         return per_class[targets].astype("float32")
 
     # ---------------------------------------------------------------- inference
@@ -333,7 +364,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         order = np.argsort([len(sequence) for sequence in sequences], kind="stable")
         for start in range(0, len(order), PREDICT_CHUNK):
             chunk = order[start : start + PREDICT_CHUNK]
-            batch = pad_batch([sequences[index] for index in chunk])
+            batch = _pad_batch([sequences[index] for index in chunk])
             probabilities[chunk] = self.inference_function(batch).numpy()
         return probabilities
 
@@ -350,7 +381,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         empty = [position for position, sequence in enumerate(sequences) if not sequence]
         if empty:
             shown = ", ".join(str(position) for position in empty[:10])
-            raise ValueError(f"{len(empty)} text(s) are empty or whitespace only (positions {shown}): there is nothing to classify.")
+            raise InputError(f"{len(empty)} text(s) are empty or whitespace only (positions {shown}): there is nothing to classify.")
         return self.predict_ids(sequences)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
@@ -387,15 +418,43 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         return {
             "params": self.get_params(),
             "classes": [to_plain(label) for label in self.classes_],
+            "embedding_dim": getattr(self, "embedding_dim_", self.embedding_dim),
             "vocabulary_size": self.encoder_.vocabulary_size,
             "max_length": self.encoder_.max_length_,
-            "parameters": count_parameters(self.model_),
+            "parameters": _count_parameters(self.model_),
             "epochs_run": getattr(self, "epochs_run_", None),
             "best_epoch": getattr(self, "best_epoch_", None),
             "training_seconds": getattr(self, "training_seconds_", None),
             "epoch_seconds": getattr(self, "epoch_seconds_", None),
             "embedding_coverage": getattr(self, "embedding_coverage_", None),
         }
+
+    # ------------------------------------------------------------- sklearn glue
+    def __sklearn_tags__(self):
+        """Declare what sklearn tooling should feed this estimator: a 1-D list of strings, with labels."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = False
+        tags.target_tags.required = True
+        tags.non_deterministic = True  # training threads may reorder float sums; seeds fix the rest
+        return tags
+
+    def __getstate__(self) -> dict:
+        """Picklable state: the compiled ``tf.function`` is dropped (rebuilt on use) and the
+        Keras model travels as the bytes of a ``.keras`` archive (no pickled TensorFlow objects)."""
+        state = self.__dict__.copy()
+        state.pop("_inference", None)
+        if "model_" in state:
+            state["model_"] = _model_to_bytes(state["model_"])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        if isinstance(state.get("model_"), bytes):
+            state["model_"] = _model_from_bytes(state["model_"])
+        self.__dict__.update(state)
+        self._inference = None
 
     # -------------------------------------------------------------- persistence
     def save(self, directory: str | Path, **meta) -> Path:
@@ -421,10 +480,55 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         classifier.history_ = meta.get("history", {})
         for attribute in ("best_epoch", "epochs_run", "training_seconds", "epoch_seconds", "embedding_coverage"):
             setattr(classifier, attribute + "_", meta.get(attribute))
+        # The model's embedding layer knows the width really used (runs before 0.2 did not record it).
+        classifier.embedding_dim_ = _embedding_width(files.model)
         classifier.run_meta_ = meta
         classifier.run_path_ = files.directory
         classifier._inference = None
         return classifier
+
+
+def _pad_batch(sequences):
+    from rnnclf.training import pad_batch
+
+    return pad_batch(sequences)
+
+
+def _count_parameters(model) -> dict:
+    from rnnclf.models import count_parameters
+
+    return count_parameters(model)
+
+
+_ARCHIVE_NAME = "model.keras"
+
+
+def _embedding_width(model) -> int:
+    """Output width of the model's Embedding layer."""
+    import keras
+
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Embedding):
+            return int(layer.output_dim)
+    raise InputError("This model has no Embedding layer: it was not built by rnnclf.")
+
+
+def _model_to_bytes(model) -> bytes:
+    """A Keras model as the bytes of its ``.keras`` archive (architecture + weights, optimizer included)."""
+    with tempfile.TemporaryDirectory(prefix="rnnclf-") as directory:
+        path = Path(directory) / _ARCHIVE_NAME
+        model.save(path)
+        return path.read_bytes()
+
+
+def _model_from_bytes(data: bytes):
+    """Inverse of :func:`_model_to_bytes` (Keras safe mode)."""
+    import keras
+
+    with tempfile.TemporaryDirectory(prefix="rnnclf-") as directory:
+        path = Path(directory) / _ARCHIVE_NAME
+        path.write_bytes(data)
+        return keras.saving.load_model(path, safe_mode=True)
 
 
 def load_run(name_or_path: str | Path, root: str | Path | None = None) -> RNNTextClassifier:

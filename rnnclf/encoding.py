@@ -22,6 +22,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from rnnclf.errors import InputError
 from rnnclf.text import get_tokenizer, normalize_whitespace
 
 __all__ = ["TextEncoder", "EncodedText", "PAD_ID", "OOV_ID", "PAD_TOKEN", "OOV_TOKEN"]
@@ -118,15 +119,15 @@ class TextEncoder:
         for name in ("padding", "truncating"):
             value = getattr(self, name)
             if value not in _PADDING_CHOICES:
-                raise ValueError(f"Received: {name}={value!r}; expected 'pre' or 'post'.")
+                raise InputError(f"Received: {name}={value!r}; expected 'pre' or 'post'.")
         if int(self.max_tokens) < 3:
-            raise ValueError(f"Received: max_tokens={self.max_tokens}; expected at least 3 (2 ids are reserved).")
+            raise InputError(f"Received: max_tokens={self.max_tokens}; expected at least 3 (2 ids are reserved).")
         if int(self.min_frequency) < 1:
-            raise ValueError(f"Received: min_frequency={self.min_frequency}; expected at least 1.")
+            raise InputError(f"Received: min_frequency={self.min_frequency}; expected at least 1.")
         if self.max_length is not None and int(self.max_length) < 1:
-            raise ValueError(f"Received: max_length={self.max_length}; expected a positive integer or None.")
+            raise InputError(f"Received: max_length={self.max_length}; expected a positive integer or None.")
         if not 0 < float(self.length_percentile) <= 100:
-            raise ValueError(f"Received: length_percentile={self.length_percentile}; expected a value in (0, 100].")
+            raise InputError(f"Received: length_percentile={self.length_percentile}; expected a value in (0, 100].")
 
     @property
     def is_fitted(self) -> bool:
@@ -134,7 +135,7 @@ class TextEncoder:
 
     def _check_fitted(self) -> None:
         if not self.is_fitted:
-            raise RuntimeError("This TextEncoder is not fitted yet: call fit(texts) first.")
+            raise InputError("This TextEncoder is not fitted yet: call fit(texts) first.")
 
     # --------------------------------------------------------------- tokenizing
     def _character_limit(self) -> int:
@@ -144,7 +145,7 @@ class TextEncoder:
     def split(self, text: str) -> tuple[list[str], int]:
         """Tokenize one text; return its tokens (original case) and the characters cut."""
         if not isinstance(text, str):
-            raise TypeError(f"Expected text as a string. Received: {type(text).__name__} {text!r:.50}.")
+            raise InputError(f"Expected text as a string. Received: {type(text).__name__} {text!r:.50}.")
         limit = self._character_limit()
         characters_cut = max(0, len(text) - limit)
         if characters_cut:
@@ -167,7 +168,7 @@ class TextEncoder:
             counts.update(self._key(token) for token in tokens)
             lengths.append(len(tokens))
         if not lengths:
-            raise ValueError("Cannot fit a TextEncoder on zero texts: pass at least one training text.")
+            raise InputError("Cannot fit a TextEncoder on zero texts: pass at least one training text.")
         # Most frequent first; ties broken alphabetically so the vocabulary is reproducible.
         ranked = sorted(
             (item for item in counts.items() if item[1] >= self.min_frequency),
@@ -265,7 +266,7 @@ class TextEncoder:
         encoder = cls(**config)
         if vocabulary is not None:
             if vocabulary[:2] != [PAD_TOKEN, OOV_TOKEN] or len(set(vocabulary)) != len(vocabulary):
-                raise ValueError("Encoder config is corrupt: the vocabulary must start with '<pad>', '<unk>' and hold no duplicates.")
+                raise InputError("Encoder config is corrupt: the vocabulary must start with '<pad>', '<unk>' and hold no duplicates.")
             encoder.vocabulary_ = list(vocabulary)
             encoder._index = {token: position for position, token in enumerate(vocabulary)}
             encoder.max_length_ = int(fitted_max_length)

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn import metrics as skm
 
 from rnnclf.common import to_plain
+from rnnclf.errors import InputError
 
 __all__ = ["evaluate_predictions", "accuracy_by_length"]
 
@@ -31,7 +32,7 @@ def evaluate_predictions(labels: Sequence, probabilities: np.ndarray, classes: n
     index = {to_plain(label): position for position, label in enumerate(classes)}
     unknown = {to_plain(label) for label in labels} - set(index)
     if unknown:
-        raise ValueError(f"Evaluation labels {sorted(map(str, unknown))} are not classes of the model {sorted(map(str, index))}.")
+        raise InputError(f"Evaluation labels {sorted(map(str, unknown))} are not classes of the model {sorted(map(str, index))}.")
     true = np.array([index[to_plain(label)] for label in labels])
     predicted = probabilities.argmax(axis=1)
     positions = list(range(len(classes)))

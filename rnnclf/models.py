@@ -19,6 +19,7 @@ import numpy as np
 from keras import layers
 
 from rnnclf import _keras_setup  # noqa: F401  (quiet TF logs, pick the backend)
+from rnnclf.errors import InputError
 from rnnclf.optimizers import LazyAdam
 
 __all__ = ["CELL_TYPES", "MODEL_DEFAULTS", "build_model", "cell_layer_class", "count_parameters"]
@@ -50,7 +51,7 @@ def cell_layer_class(cell_type: str) -> type:
     """Return the Keras layer class for ``cell_type`` ('rnn', 'lstm' or 'gru')."""
     if cell_type not in CELL_TYPES:
         allowed = ", ".join(repr(name) for name in CELL_TYPES)
-        raise ValueError(f"Unknown cell type. Received: cell_type={cell_type!r}; expected one of {allowed}.")
+        raise InputError(f"Unknown cell type. Received: cell_type={cell_type!r}; expected one of {allowed}.")
     return CELL_TYPES[cell_type]
 
 
@@ -99,16 +100,16 @@ def build_model(
     """
     layer_class = cell_layer_class(cell_type)
     if int(num_classes) < 2:
-        raise ValueError(f"Received: num_classes={num_classes}; a classifier needs at least 2 classes.")
+        raise InputError(f"Received: num_classes={num_classes}; a classifier needs at least 2 classes.")
     if int(num_layers) < 1:
-        raise ValueError(f"Received: num_layers={num_layers}; expected at least 1.")
+        raise InputError(f"Received: num_layers={num_layers}; expected at least 1.")
     for name, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
         if not 0.0 <= float(value) < 1.0:
-            raise ValueError(f"Received: {name}={value}; expected a fraction in [0, 1).")
+            raise InputError(f"Received: {name}={value}; expected a fraction in [0, 1).")
     if embedding_matrix is not None:
         embedding_matrix = np.asarray(embedding_matrix, dtype="float32")
         if embedding_matrix.shape != (vocabulary_size, embedding_dim):
-            raise ValueError(
+            raise InputError(
                 f"embedding_matrix has shape {embedding_matrix.shape}; expected ({vocabulary_size}, {embedding_dim}) "
                 "= (vocabulary_size, embedding_dim)."
             )

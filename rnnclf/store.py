@@ -22,6 +22,7 @@ import os
 import shutil
 import time
 import uuid
+import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -30,7 +31,7 @@ from rnnclf.common import to_json, versions
 from rnnclf.data.paths import DEFAULT_MODEL_DIR, runs_dir, validate_name
 from rnnclf.errors import RunError
 
-__all__ = ["RunStore", "RunError", "RunFiles", "write_run", "read_run_files", "read_meta", "resolve_run", "run_archive", "RUN_FORMAT"]
+__all__ = ["RunStore", "RunError", "RunFiles", "write_run", "read_run_files", "read_meta", "resolve_run", "run_archive", "export_run", "RUN_FORMAT"]
 
 RUN_FORMAT = "rnnclf-run"
 RUN_FORMAT_VERSION = 1
@@ -87,7 +88,10 @@ def write_run(
     directory = Path(directory)
     if directory.exists() and not overwrite:
         raise RunError(f"A run already exists at {directory}: choose another name or delete it first.")
-    directory.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RunError(f"Cannot create {directory.parent} ({error.strerror or error}): set RNNCLF_HOME to a writable directory.") from error
     temporary = directory.parent / f".tmp-{directory.name}-{uuid.uuid4().hex[:8]}"
     temporary.mkdir()
     try:
@@ -105,17 +109,34 @@ def write_run(
             **(extra or {}),
         }
         (temporary / META_FILE).write_text(to_json(meta, indent=2), encoding="utf-8")
-        if directory.exists():
-            trash = directory.parent / f".trash-{directory.name}-{uuid.uuid4().hex[:8]}"
-            os.replace(directory, trash)
-            os.replace(temporary, directory)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            os.replace(temporary, directory)
+        _move_into_place(temporary, directory, overwrite)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     return directory
+
+
+def _move_into_place(temporary: Path, directory: Path, overwrite: bool) -> None:
+    """Rename the finished temporary run to ``directory`` in one step.
+
+    If another process saved a run of the same name meanwhile, its run is kept
+    and this one is refused (unless ``overwrite``): renaming a directory onto a
+    non-empty one fails, so two writers can never mix their files.
+    """
+    if directory.exists():
+        if not overwrite:
+            raise RunError(f"Another process saved a run at {directory} at the same moment; it was kept and this one was not saved: choose another name.")
+        trash = directory.parent / f".trash-{directory.name}-{uuid.uuid4().hex[:8]}"
+        os.replace(directory, trash)
+        os.replace(temporary, directory)
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    try:
+        os.rename(temporary, directory)
+    except OSError as error:
+        if directory.exists():
+            raise RunError(f"Another process saved a run at {directory} at the same moment; it was kept and this one was not saved: choose another name.") from error
+        raise
 
 
 def read_meta(directory: Path) -> dict:
@@ -161,14 +182,22 @@ def read_run_files(directory: Path) -> RunFiles:
     from rnnclf.encoding import TextEncoder
 
     advice = f"Delete the run (`rnnclf runs delete {directory.name}`) and train again."
+    encoder_path = directory / ENCODER_FILE
     try:
-        encoder = TextEncoder.from_json((directory / ENCODER_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
-        raise RunError(f"The encoder of run {directory.name!r} cannot be read ({error}). {advice}") from error
+        encoder = TextEncoder.from_json(encoder_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as error:
+        raise RunError(f"{encoder_path} cannot be read ({type(error).__name__}: {error}). {advice}") from error
+    if not encoder.is_fitted:
+        raise RunError(f"{encoder_path} holds no vocabulary (an empty or unfitted encoder), so texts cannot be encoded. {advice}")
+    model_path = directory / MODEL_FILE
+    if not model_path.is_file():
+        raise RunError(f"Run {directory.name!r} has no {MODEL_FILE} ({model_path} is missing). {advice}")
+    if not zipfile.is_zipfile(model_path):
+        raise RunError(f"{model_path} is damaged: it is not a .keras (zip) archive, perhaps truncated by an interrupted copy. {advice}")
     try:
-        model = keras.saving.load_model(directory / MODEL_FILE, compile=False, safe_mode=True)
+        model = keras.saving.load_model(model_path, compile=False, safe_mode=True)
     except Exception as error:  # Keras raises many types for a damaged archive
-        raise RunError(f"The model file of run {directory.name!r} cannot be loaded ({type(error).__name__}: {str(error)[:200]}). {advice}") from error
+        raise RunError(f"The model file of run {directory.name!r} ({model_path}) cannot be loaded ({type(error).__name__}: {str(error)[:200]}). {advice}") from error
     classes = meta.get("classes")
     if not isinstance(classes, list) or len(classes) < 2:
         raise RunError(f"{directory / META_FILE} has no usable 'classes' list (found {classes!r}). {advice}")
@@ -181,6 +210,12 @@ def resolve_run(name_or_path: str | Path, root: Path | None = None) -> Path:
     """Turn ``"default"``, a run name or a path into a run directory path."""
     text = str(name_or_path)
     if text == DEFAULT_MODEL_NAME:
+        if not (DEFAULT_MODEL_DIR / META_FILE).is_file():
+            raise RunError(
+                f"The bundled default model is not installed here (looked in {DEFAULT_MODEL_DIR}). "
+                "Install rnnclf from its repository (`pip install .` or `make app`), or train your own with "
+                "`rnnclf train --preset default-sentiment` and use `--model default-sentiment`."
+            )
         return DEFAULT_MODEL_DIR
     candidate = Path(text).expanduser()
     if os.sep in text or (os.altsep and os.altsep in text) or candidate.is_absolute():
@@ -275,6 +310,29 @@ def run_archive(directory: Path) -> bytes:
             if file.is_file():
                 archive.write(file, arcname=f"{directory.name}/{file.name}")
     return buffer.getvalue()
+
+
+def export_run(source: Path, target: str | Path, *, overwrite: bool = False) -> Path:
+    """Copy the run at ``source`` to ``target`` atomically (a temporary copy, then one rename).
+
+    This is how the bundled default model is refreshed (``make default-model``):
+    presets only ever write into the run store.
+    """
+    source, target = Path(source), Path(target).expanduser()
+    read_meta(source)
+    if target.exists() and not overwrite:
+        raise RunError(f"{target} already exists: pass --overwrite to replace it.")
+    if target.resolve() == source.resolve():
+        raise RunError(f"{target} is the run itself: export it somewhere else.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.parent / f".tmp-{target.name}-{uuid.uuid4().hex[:8]}"
+    try:
+        shutil.copytree(source, temporary)
+        _move_into_place(temporary, target, overwrite)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return target
 
 
 def summarize_meta(meta: dict, directory: Path) -> dict:

@@ -24,6 +24,8 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from rnnclf.errors import InputError
+
 __all__ = ["TOKENIZERS", "tokenize", "normalize_whitespace", "get_tokenizer"]
 
 _WHITESPACE = re.compile(r"\s+")
@@ -59,7 +61,7 @@ def get_tokenizer(name: str) -> Callable[[str], list[str]]:
     """Return the tokenizing function registered as ``name``."""
     if name not in TOKENIZERS:
         allowed = ", ".join(repr(key) for key in TOKENIZERS)
-        raise ValueError(f"Unknown tokenizer. Received: tokenizer={name!r}; expected one of {allowed}.")
+        raise InputError(f"Unknown tokenizer. Received: tokenizer={name!r}; expected one of {allowed}.")
     return TOKENIZERS[name]()
 
 
@@ -75,5 +77,5 @@ def normalize_whitespace(text: str) -> str:
 def tokenize(text: str, tokenizer: str = "tweet") -> list[str]:
     """Split ``text`` into tokens with the named tokenizer (see module docstring)."""
     if not isinstance(text, str):
-        raise TypeError(f"Expected a string to tokenize. Received: {type(text).__name__}.")
+        raise InputError(f"Expected a string to tokenize. Received: {type(text).__name__}.")
     return get_tokenizer(tokenizer)(text)

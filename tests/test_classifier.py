@@ -97,11 +97,22 @@ def test_progress_hook_reports_and_can_stop(marker_data):
 
 def test_early_stopping_restores_best_epoch(marker_data):
     (texts, labels), (test_texts, test_labels) = marker_data
+    # Validation labels flipped: the better the model learns the markers, the worse its validation
+    # loss, so early stopping must fire and hand back the first epoch's weights.
+    flipped = ["negative" if label == "positive" else "positive" for label in test_labels]
     classifier = RNNTextClassifier(cell_type="gru", **dict(TINY_PARAMS, epochs=30, patience=1, learning_rate=0.05))
-    classifier.fit(texts, labels, validation_data=(test_texts, test_labels))
+    classifier.fit(texts, labels, validation_data=(test_texts, flipped))
     losses = classifier.history_["val_loss"]
-    assert classifier.best_epoch_ == int(np.argmin(losses)) + 1
-    assert classifier.epochs_run_ == len(losses)
+    assert classifier.epochs_run_ == len(losses) and classifier.best_epoch_ == int(np.argmin(losses)) + 1
+    # Stopped one epoch (patience=1) after the best one, well before the 30 allowed.
+    assert classifier.epochs_run_ == classifier.best_epoch_ + 1 < 30
+    # The weights kept are the best epoch's: the validation loss recomputed from the
+    # predicted probabilities, independently of Keras, equals the best logged one.
+    probabilities = classifier.predict_proba(test_texts)
+    rows = np.arange(len(flipped))
+    columns = np.searchsorted(classifier.classes_, flipped)
+    recomputed = float(-np.mean(np.log(np.clip(probabilities[rows, columns], 1e-7, 1.0))))
+    assert recomputed == pytest.approx(min(losses), rel=1e-3, abs=1e-4)
 
 
 @pytest.mark.parametrize(
@@ -122,7 +133,7 @@ def test_bad_training_input_is_explained(texts, labels, error, message):
 
 
 def test_unknown_cell_type_fails_before_training():
-    with pytest.raises(ValueError, match="expected one of 'rnn', 'lstm', 'gru'"):
+    with pytest.raises(ValueError, match="must be one of 'rnn', 'lstm', 'gru'. Got 'transformer' instead."):
         RNNTextClassifier(cell_type="transformer").fit(["a", "b"], ["x", "y"])
 
 

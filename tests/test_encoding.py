@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from rnnclf.encoding import OOV_ID, PAD_ID, TextEncoder
+from rnnclf.errors import InputError
 
 
 def test_reserved_ids_and_frequency_order():
@@ -50,9 +51,11 @@ def test_tokens_keep_case_but_lookup_is_lowercase():
 @pytest.mark.parametrize("tokenizer", ["tweet", "treebank", "regexp"])
 def test_tokenizers_need_no_data_and_handle_unicode(tokenizer):
     encoder = TextEncoder(tokenizer=tokenizer).fit(["привет мир 😀 日本語 café", "ok"])
+    # Vocabulary: the two reserved ids, then tokens by frequency (all 1 here) and alphabetically.
+    assert encoder.vocabulary_ == ["<pad>", "<unk>", "café", "ok", "мир", "привет", "日本語", "😀"]
     encoded = encoder.encode("привет 😀 café")
-    assert OOV_ID not in encoded.ids or tokenizer != "tweet"
-    assert len(encoded.tokens) >= 3
+    assert encoded.tokens == ["привет", "😀", "café"] and encoded.ids == [5, 7, 2]
+    assert encoder.encode("привет незнакомец").ids == [5, OOV_ID]
 
 
 def test_whitespace_and_empty_text():
@@ -93,7 +96,7 @@ def test_invalid_arguments_explain_themselves(kwargs, message):
 
 
 def test_unfitted_and_non_string_errors():
-    with pytest.raises(RuntimeError, match="fit"):
+    with pytest.raises(InputError, match=r"^This TextEncoder is not fitted yet: call fit\(texts\) first.$"):
         TextEncoder().encode("x")
     with pytest.raises(TypeError, match="string"):
         TextEncoder().fit(["ok"]).encode(None)

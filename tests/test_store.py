@@ -28,10 +28,19 @@ def test_save_load_gives_identical_predictions(store, trained_gru, marker_data):
     assert load_run(str(path)).classes_.tolist() == ["negative", "positive"]
 
 
-def test_no_pickle_in_a_run(store, trained_gru):
+def test_a_run_holds_only_json_and_a_keras_archive_without_pickles(store, trained_gru):
+    import zipfile
+
     path = store.save(trained_gru, "plain")
-    for file in path.iterdir():
-        assert not file.read_bytes().startswith(b"\x80"), f"{file.name} looks like a pickle"
+    assert sorted(file.name for file in path.iterdir()) == ["encoder.json", "meta.json", "model.keras"]
+    for name in ("meta.json", "encoder.json"):
+        assert isinstance(json.loads((path / name).read_text(encoding="utf-8")), dict)
+    with zipfile.ZipFile(path / "model.keras") as archive:
+        # The safe-mode format: JSON config and metadata plus HDF5 weights; no pickled layer or lambda.
+        assert sorted(archive.namelist()) == ["config.json", "metadata.json", "model.weights.h5"]
+        json.loads(archive.read("config.json"))
+        assert archive.read("model.weights.h5")[:8] == b"\x89HDF\r\n\x1a\n"
+        assert b"Lambda" not in archive.read("config.json")
 
 
 def test_crash_mid_save_leaves_nothing(store, trained_gru, monkeypatch):
@@ -75,7 +84,7 @@ def test_list_and_delete(store, trained_gru):
 def test_corrupt_model_file_gives_a_clear_error(store, trained_gru):
     path = store.save(trained_gru, "broken")
     (path / "model.keras").write_bytes(b"this is not a zip archive")
-    with pytest.raises(RunError, match=r"model file of run 'broken' cannot be loaded.*rnnclf runs delete broken"):
+    with pytest.raises(RunError, match=r"broken/model.keras is damaged: it is not a .keras \(zip\) archive.*rnnclf runs delete broken"):
         load_run("broken", root=store.root)
 
 

@@ -20,6 +20,8 @@ import argparse
 import os
 import sys
 
+from rnnclf.errors import RnnclfError
+
 __all__ = ["main", "build_parser"]
 
 EXIT_USER_ERROR = 2
@@ -47,13 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: nothing was saved", file=sys.stderr)
         return 130
-    except (ValueError, TypeError, OSError, KeyError, RuntimeError) as error:
+    except RnnclfError as error:
+        # Only rnnclf's own errors are the user's to fix; anything else is a bug and surfaces as one.
         if os.environ.get("RNNCLF_DEBUG"):
             raise
-        message = str(error) or type(error).__name__
-        if isinstance(error, KeyError):
-            message = f"missing key {message}"
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
 
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from rnnclf.errors import InputError
+
 __all__ = ["register", "run_command", "list_command", "show_command"]
 
 # Command-line option -> RNNTextClassifier parameter; unset options keep compare.DEFAULT_PARAMS.
@@ -88,7 +90,7 @@ def _dispatch(args) -> int:
     if args.action == "show":
         return show_command(args)
     if args.target:
-        raise ValueError(f"Unexpected argument {args.target!r}: to run a comparison use --dataset NAME or --csv PATH; "
+        raise InputError(f"Unexpected argument {args.target!r}: to run a comparison use --dataset NAME or --csv PATH; "
                          "to open a saved one use `rnnclf compare show NAME`.")
     return run_command(args)
 
@@ -96,7 +98,7 @@ def _dispatch(args) -> int:
 def _cells(text: str) -> list[str]:
     cells = [cell.strip().lower() for cell in text.split(",") if cell.strip()]
     if not cells:
-        raise ValueError(f"Received: --cells {text!r}; expected a comma-separated list such as rnn,lstm,gru.")
+        raise InputError(f"Received: --cells {text!r}; expected a comma-separated list such as rnn,lstm,gru.")
     return cells
 
 
@@ -104,10 +106,10 @@ def _seeds(text: str) -> list[int]:
     try:
         values = [int(value) for value in str(text).split(",") if value.strip()]
     except ValueError:
-        raise ValueError(f"Received: --seeds {text!r}; expected a count such as 3 or a list such as 0,1,2.") from None
+        raise InputError(f"Received: --seeds {text!r}; expected a count such as 3 or a list such as 0,1,2.") from None
     if len(values) == 1:
         if values[0] < 1:
-            raise ValueError(f"Received: --seeds {text!r}; the number of seeds must be at least 1.")
+            raise InputError(f"Received: --seeds {text!r}; the number of seeds must be at least 1.")
         return list(range(values[0]))
     return values
 
@@ -161,7 +163,7 @@ def run_command(args) -> int:
     from rnnclf.experiments.compare import compare, results_table
 
     if bool(args.dataset) == bool(args.csv):
-        raise ValueError("Give exactly one data source: --dataset NAME (see `rnnclf datasets list`) or --csv PATH.")
+        raise InputError("Give exactly one data source: --dataset NAME (see `rnnclf datasets list`) or --csv PATH.")
     progress = combine(_terminal(), ProgressFile(args.progress_file) if args.progress_file else None)
     result = compare(
         args.dataset or args.csv, cells=_cells(args.cells), seeds=_seeds(args.seeds), params=_parameters(args),
@@ -203,7 +205,7 @@ def show_command(args) -> int:
     from rnnclf.experiments.compare import length_table, load_comparison, results_table
 
     if not args.target:
-        raise ValueError("Which comparison? Use `rnnclf compare show NAME` (see `rnnclf compare list`).")
+        raise InputError("Which comparison? Use `rnnclf compare show NAME` (see `rnnclf compare list`).")
     result = load_comparison(args.target)
     table = results_table(result)
     if args.json:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from rnnclf.cli.checks import check_model_available
+from rnnclf.errors import InputError
+
 __all__ = ["register", "explain_command", "format_table"]
 
 # Width of the widest score bar in the readable table, in characters.
@@ -52,15 +55,16 @@ def explain_command(args) -> int:
         {"tokens": ["a", "zing"], "scores": [0.01, 0.93], "target": "positive", ...}
         0
     """
-    from rnnclf.classifier import load_run
+    if not args.text or not args.text.strip():
+        raise InputError('The text is empty: pass some words with --text "...".')
+    model_directory = check_model_available(args.model)
+    from rnnclf.classifier import RNNTextClassifier
     from rnnclf.interpret.attribution import explain
 
-    if not args.text or not args.text.strip():
-        raise ValueError('The text is empty: pass some words with --text "...".')
     options = {"steps": args.steps, "baseline": args.baseline, "samples": args.samples, "seed": args.seed}
     # Only options the user typed reach explain(), which says which ones a method takes.
     options = {name: value for name, value in options.items() if value is not None}
-    classifier = load_run(args.model)
+    classifier = RNNTextClassifier.load(model_directory)
     explanation = explain(classifier, args.text, method=args.method, target=args.target, **options)
     if args.json:
         payload = explanation.to_dict()

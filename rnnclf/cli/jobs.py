@@ -32,6 +32,7 @@ from pathlib import Path
 
 from rnnclf.common import read_json, write_json_atomic
 from rnnclf.data.paths import jobs_dir
+from rnnclf.errors import InputError
 
 __all__ = ["Job", "start_job", "list_jobs", "load_job", "job_status_label", "TERMINAL_STATES"]
 
@@ -188,7 +189,7 @@ def load_job(job_id: str, root: Path | None = None) -> Job:
     root = Path(root) if root is not None else jobs_dir()
     directory = root / job_id
     if not (directory / "job.json").exists():
-        raise ValueError(f"No job {job_id!r}: it may have been cleaned up.")
+        raise InputError(f"No job {job_id!r}: it may have been cleaned up.")
     return Job(directory)
 
 

@@ -10,11 +10,13 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from pathlib import Path
 
+from rnnclf.cli.checks import check_input_file, check_model_available, check_output_file
 from rnnclf.cli.output import print_json
+from rnnclf.common import atomic_output, to_json
+from rnnclf.errors import InputError
 
 __all__ = ["register"]
 
@@ -37,32 +39,71 @@ def _add_predict(subparsers) -> None:
     parser.set_defaults(handler=_predict)
 
 
-def _read_input_texts(path: str, text_column: str | None) -> list[str]:
-    file = Path(path)
-    if not file.is_file():
-        raise ValueError(f"Input file not found: {path}")
+def _read_input_texts(path: Path, text_column: str | None) -> tuple[list[str], dict[int, str]]:
+    """Texts of ``path`` and ``{position: problem}`` for lines that could not be read.
+
+    A text file is decoded line by line (see :func:`rnnclf.data.decoding.decode_lines`):
+    one line that is not UTF-8 is reported by its number and the others stay intact.
+    """
     if text_column:
         from rnnclf.data.csv_import import read_table
 
-        table = read_table(file, text_column=text_column, label_column=None, require_labels=False)
-        return table.dataframe["text"].tolist()
-    raw = file.read_bytes()
-    for encoding in ("utf-8-sig", "latin-1"):
-        try:
-            content = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    return [line for line in content.splitlines()]
+        table = read_table(path, text_column=text_column, label_column=None, require_labels=False)
+        return table.dataframe["text"].tolist(), {}
+    from rnnclf.data.decoding import decode_lines
+
+    lines = decode_lines(path.read_bytes())
+    if not lines:
+        raise InputError(f"{str(path)!r} is empty: put one text per line (or pass a CSV with --text-col).")
+    return [line.text for line in lines], {position: line.error for position, line in enumerate(lines) if line.error}
+
+
+def _write_results(stream, results: list[dict], labels: list[str], as_json: bool) -> None:
+    if as_json:
+        for row in results:
+            stream.write(to_json(row) + "\n")
+        return
+    writer = csv.writer(stream)
+    writer.writerow(["text", "label"] + [f"p_{label}" for label in labels] + ["error"])
+    for row in results:
+        probabilities = row.get("probabilities") or {}
+        writer.writerow([row["text"], row.get("label") or ""] + [
+            f"{probabilities[label]:.6f}" if label in probabilities else "" for label in labels
+        ] + [row.get("error", "")])
+
+
+def _skipped_note(results: list[dict], problems: dict[int, str]) -> str | None:
+    """One line for stderr saying which lines were not classified and why, or ``None``.
+
+    >>> _skipped_note([{"label": "a"}, {"error": "empty text"}, {"error": "bad"}], {2: "bad"})
+    "note: 2 of 3 lines were not classified (1 empty, 1 not valid UTF-8: line 3); see the 'error' field"
+    """
+    skipped = sum(1 for row in results if row.get("error"))
+    if not skipped:
+        return None
+    reasons = []
+    empty = sum(1 for row in results if row.get("error") in ("empty text", "missing text"))
+    if empty:
+        reasons.append(f"{empty} empty")
+    if problems:
+        numbers = ", ".join(str(position + 1) for position in sorted(problems)[:10]) + (", …" if len(problems) > 10 else "")
+        reasons.append(f"{len(problems)} not valid UTF-8: line{'s' if len(problems) > 1 else ''} {numbers}")
+    return f"note: {skipped} of {len(results)} lines were not classified ({', '.join(reasons)}); see the 'error' field"
 
 
 def _predict(args) -> int:
-    from rnnclf.classifier import load_run
+    # Cheap checks first: a wrong name, path or empty text answers before TensorFlow loads.
+    if args.text is not None and not args.text.strip():
+        raise InputError("The text is empty: pass some words with --text \"...\".")
+    input_file = check_input_file(args.input) if args.input is not None else None
+    output_file = check_output_file(args.output) if args.output else None
+    model_directory = check_model_available(args.model)
+    texts, problems = _read_input_texts(input_file, args.text_col) if input_file else ([], {})
 
-    classifier = load_run(args.model)
+    from rnnclf.classifier import RNNTextClassifier
+
+    classifier = RNNTextClassifier.load(model_directory)
     if args.text is not None:
-        if not args.text.strip():
-            raise ValueError("The text is empty: pass some words with --text \"...\".")
         result = classifier.predict_one(args.text)
         if args.json:
             print_json(result)
@@ -72,30 +113,18 @@ def _predict(args) -> int:
                 print(f"  {label:>12}  {probability:.4f}")
         return 0
 
-    texts = _read_input_texts(args.input, args.text_col)
     from rnnclf.batch import predict_records
 
-    results = predict_records(classifier, texts)
-    stream = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    try:
-        if args.json:
-            for row in results:
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            writer = csv.writer(stream)
-            labels = classifier.class_names
-            writer.writerow(["text", "label"] + [f"p_{label}" for label in labels] + ["error"])
-            for row in results:
-                probabilities = row.get("probabilities") or {}
-                writer.writerow([row["text"], row.get("label") or ""] + [
-                    f"{probabilities[label]:.6f}" if label in probabilities else "" for label in labels
-                ] + [row.get("error", "")])
-    finally:
-        if args.output:
-            stream.close()
-    skipped = sum(1 for row in results if "error" in row)
-    if skipped:
-        print(f"note: {skipped} empty line(s) were not classified (marked in the 'error' field)", file=sys.stderr)
+    results = predict_records(classifier, texts, problems=problems)
+    if output_file:
+        # Written next to the target and renamed into place: an interrupted run leaves the old file or none.
+        with atomic_output(output_file) as temporary, open(temporary, "w", encoding="utf-8", newline="") as stream:
+            _write_results(stream, results, classifier.class_names, args.json)
+    else:
+        _write_results(sys.stdout, results, classifier.class_names, args.json)
+    note = _skipped_note(results, problems)
+    if note:
+        print(note, file=sys.stderr)
     return 0
 
 
@@ -111,17 +140,20 @@ def _add_evaluate(subparsers) -> None:
 
 
 def _evaluate(args) -> int:
-    from rnnclf.classifier import load_run
     from rnnclf.data.csv_import import read_table
 
-    classifier = load_run(args.model)
-    table = read_table(args.csv, text_column=args.text_col, label_column=args.label_col)
+    table = read_table(check_input_file(args.csv), text_column=args.text_col, label_column=args.label_col)
+    model_directory = check_model_available(args.model)
+
+    from rnnclf.classifier import RNNTextClassifier
+
+    classifier = RNNTextClassifier.load(model_directory)
     frame = table.dataframe
     labels = frame["label"].tolist()
     known = set(classifier.class_names)
     unknown = sorted({str(label) for label in labels} - known)
     if unknown:
-        raise ValueError(f"The CSV has labels the model does not know: {unknown[:10]}; the model's classes are {sorted(known)}.")
+        raise InputError(f"The CSV has labels the model does not know: {unknown[:10]}; the model's classes are {sorted(known)}.")
     # Labels in a CSV may be read as ints while the model stores strings (or the reverse): compare as text.
     lookup = {str(label): label for label in classifier.classes_}
     metrics = classifier.evaluate(frame["text"].tolist(), [lookup[str(label)] for label in labels])

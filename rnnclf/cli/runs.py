@@ -36,6 +36,14 @@ def _add_runs(subparsers) -> None:
     delete.add_argument("name")
     delete.add_argument("--json", action="store_true")
     delete.set_defaults(handler=_runs_delete)
+    export = commands.add_parser(
+        "export", help="copy a run to a directory (maintainers: `make default-model` uses it for data/default-sentiment)"
+    )
+    export.add_argument("name", help="run name or path")
+    export.add_argument("directory", help="where the copy goes")
+    export.add_argument("--overwrite", action="store_true", help="replace what is at DIRECTORY")
+    export.add_argument("--json", action="store_true")
+    export.set_defaults(handler=_runs_export)
 
 
 def _runs_list(args) -> int:
@@ -54,6 +62,17 @@ def _runs_list(args) -> int:
             continue
         accuracy = f"{run['accuracy']:.3f}" if run.get("accuracy") is not None else "-"
         print(f"{run['name']:<40} {run.get('cell_type') or '-':<5} {str(run.get('dataset') or '-'):<18} acc {accuracy}  {run.get('created', '')}")
+    return 0
+
+
+def _runs_export(args) -> int:
+    from rnnclf.store import export_run, resolve_run
+
+    target = export_run(resolve_run(args.name), args.directory, overwrite=args.overwrite)
+    if args.json:
+        print_json({"exported": args.name, "path": str(target)})
+    else:
+        print(f"exported run {args.name} to {target}")
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 
 from rnnclf.cli.output import print_json
+from rnnclf.errors import InputError
 
 __all__ = ["register", "add_data_arguments"]
 
@@ -73,14 +74,6 @@ _MODEL_OPTIONS = (
 )
 
 
-def _preset_output(preset: dict) -> str | None:
-    """Where a preset saves its run: ``"default"`` means the bundled default model directory."""
-    from rnnclf.data.paths import DEFAULT_MODEL_DIR
-
-    output = preset.get("output")
-    return str(DEFAULT_MODEL_DIR) if output == "default" else output
-
-
 def _train(args) -> int:
     from rnnclf.cli.progress import ProgressFile, TerminalProgress, combine
     from rnnclf.experiments.presets import get_preset
@@ -96,7 +89,7 @@ def _train(args) -> int:
         params["clipnorm"] = None
     dataset = args.dataset or (None if args.csv else preset.get("dataset"))
     if not dataset and not args.csv:
-        raise ValueError("No training data: pass --dataset NAME (see `rnnclf datasets list`) or --csv PATH.")
+        raise InputError("No training data: pass --dataset NAME (see `rnnclf datasets list`) or --csv PATH.")
     spec = TrainSpec(
         dataset=dataset,
         csv=args.csv,
@@ -107,8 +100,8 @@ def _train(args) -> int:
         validation_size=args.validation_size,
         test_size=args.test_size,
         tensorboard_dir=args.tensorboard_dir,
-        overwrite=args.overwrite or bool(preset.get("output")),
-        output_dir=args.output or _preset_output(preset),
+        overwrite=args.overwrite,
+        output_dir=args.output,
     )
     progress = combine(TerminalProgress(), ProgressFile(args.progress_file) if args.progress_file else None)
     result = run_training(spec, progress=progress)

@@ -3,7 +3,7 @@
 People bring files from spreadsheets, pandas and R with all kinds of
 delimiters and encodings, so :func:`read_table` guesses what it can and reports
 every guess: the delimiter (sniffed among ``,`` ``;`` tab ``|``), the encoding
-(UTF-8, then UTF-8 with BOM, then latin-1), and — when not given — which column
+(UTF-8 with or without BOM, UTF-16 — what Excel's "Unicode text" writes —, then latin-1), and — when not given — which column
 holds the text (longest mean length) and which the label (a column named like
 ``label``, else the one with the fewest distinct values). Rows with an empty
 text or a missing label are dropped and counted.
@@ -17,7 +17,6 @@ to do.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -27,6 +26,7 @@ from typing import BinaryIO, Optional, Union
 
 import pandas as pd
 
+from rnnclf.data.decoding import decode_document
 from rnnclf.data.splits import class_counts
 from rnnclf.errors import DatasetError
 
@@ -53,7 +53,7 @@ class ImportedTable:
     Attributes:
         dataframe: Columns ``text`` (str) and ``label`` (int when every label is
             written as an integer such as ``1`` or ``-2``, otherwise str).
-        encoding: ``"utf-8"``, ``"utf-8-sig"`` or ``"latin-1"``.
+        encoding: ``"utf-8"``, ``"utf-8-sig"``, ``"utf-16"`` (``-le``/``-be``) or ``"latin-1"``.
         delimiter: The field separator used (``"\\n"`` for a one-column list of texts).
         text_column: Column the texts came from.
         label_column: Column the labels came from (``None`` when reading texts only).
@@ -134,16 +134,6 @@ def _read_source(source: Source, max_bytes: int) -> tuple[bytes, str]:
     return data, name
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # latin-1 maps every byte to a character, so this cannot fail; the report says it was used.
-        return data.decode("latin-1"), "latin-1"
-
-
 def _candidate_delimiters(sample: str, name: str) -> list[str]:
     """Delimiters to try, best guess first."""
     header = sample.split("\n", 1)[0]
@@ -156,6 +146,17 @@ def _candidate_delimiters(sample: str, name: str) -> list[str]:
     except csv.Error:
         pass  # the sniffer gives up on irregular samples; the header counts below still apply
     return list(dict.fromkeys(guesses + by_header))
+
+
+def _refuse_duplicate_columns(text: str, delimiter: str, name: str) -> None:
+    """pandas renames a repeated column to ``name.1``; say so instead of guessing which one was meant."""
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter), [])
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        raise DatasetError(
+            f"{name} has more than one column named {', '.join(map(repr, repeated))}: rename them so each "
+            "column has its own name, then import again."
+        )
 
 
 def _parse(text: str, name: str, min_columns: int) -> tuple[pd.DataFrame, str]:
@@ -173,6 +174,7 @@ def _parse(text: str, name: str, min_columns: int) -> tuple[pd.DataFrame, str]:
             last_error = error
             continue
         if frame.shape[1] >= 2:
+            _refuse_duplicate_columns(text, delimiter, name)
             return frame, delimiter
     if min_columns == 1:
         # A list of texts, one per line: a delimiter that never occurs keeps each line whole
@@ -261,7 +263,7 @@ def read_table(
     display_name = name or display_name
     if not data.strip():
         raise DatasetError(f"{display_name} is empty. Choose a CSV or TSV file with a header row and data rows.")
-    text, encoding = _decode(data)
+    text, encoding = decode_document(data)
     frame, delimiter = _parse(text, display_name, min_columns=2 if require_labels else 1)
     frame.columns = [str(column).strip() for column in frame.columns]
     # Short rows leave NaN in the missing cells; treat them as empty like any other blank cell.
@@ -289,6 +291,7 @@ def read_table(
     missing_label = _missing(frame[label_column]) & ~empty_text if label_column else pd.Series(False, index=frame.index)
     kept = frame[~empty_text & ~missing_label]
     table = pd.DataFrame({"text": kept[text_column].astype(str).to_numpy()})
+    _refuse_numbers_as_texts(table["text"], text_column, list(frame.columns))
     if label_column:
         table["label"] = _convert_labels(kept[label_column]).to_numpy()
         _require_classes(table["label"], label_column, int(empty_text.sum()), int(missing_label.sum()), require_labels)
@@ -305,6 +308,16 @@ def read_table(
         dropped_empty_texts=int(empty_text.sum()),
         dropped_missing_labels=int(missing_label.sum()),
     )
+
+
+def _refuse_numbers_as_texts(texts: pd.Series, column: str, columns: list[str]) -> None:
+    """A text column that holds only numbers is almost always the wrong column (an id, a score)."""
+    if len(texts) and texts.str.strip().str.fullmatch(r"[+-]?\d+(?:[.,]\d+)?").all():
+        examples = ", ".join(repr(text) for text in texts.head(3))
+        raise DatasetError(
+            f"Column {column!r} holds only numbers (e.g. {examples}): there are no words to classify. "
+            f"Pick the column with the texts (columns: {', '.join(map(repr, columns))})."
+        )
 
 
 def _require_classes(labels: pd.Series, column: str, empty_texts: int, missing: int, required: bool) -> None:

@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import tempfile
 from pathlib import Path
+
+from rnnclf.errors import InputError
 
 __all__ = [
     "REPO_ROOT",
     "DEFAULT_MODEL_DIR",
+    "DEFAULT_MODEL_NAME",
     "home",
     "runs_dir",
     "cache_dir",
@@ -28,11 +33,21 @@ __all__ = [
     "jobs_dir",
     "comparisons_dir",
     "validate_name",
+    "check_input_file",
+    "check_output_file",
+    "check_writable_directory",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# The committed default sentiment model (see README: `rnnclf train --preset default-sentiment`).
-DEFAULT_MODEL_DIR = REPO_ROOT / "data" / "default-sentiment"
+# The bundled default sentiment model: committed under data/ in a checkout, and installed by
+# `pip install .` as data files under <prefix>/share/rnnclf/ (see pyproject.toml). Rebuilt with
+# `make default-model` (README), never by a preset.
+DEFAULT_MODEL_NAME = "default-sentiment"
+_BUNDLED_PLACES = (REPO_ROOT / "data", Path(sys.prefix) / "share" / "rnnclf")
+DEFAULT_MODEL_DIR = next(
+    (place / DEFAULT_MODEL_NAME for place in _BUNDLED_PLACES if (place / DEFAULT_MODEL_NAME / "meta.json").is_file()),
+    REPO_ROOT / "data" / DEFAULT_MODEL_NAME,
+)
 
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -46,14 +61,22 @@ def home() -> Path:
         path = REPO_ROOT / "data"
     else:
         path = Path.home() / ".rnnclf"
-    path.mkdir(parents=True, exist_ok=True)
+    return _make_directory(path)
+
+
+def _make_directory(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(
+            f"Cannot create {str(path)!r} ({error.strerror or error}): rnnclf keeps runs, caches and datasets "
+            "there. Set RNNCLF_HOME to a writable directory."
+        ) from error
     return path
 
 
 def _sub(name: str) -> Path:
-    path = home() / name
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _make_directory(home() / name)
 
 
 def runs_dir() -> Path:
@@ -93,11 +116,47 @@ def validate_name(name: str, what: str = "run name") -> str:
     >>> validate_name("../etc")
     Traceback (most recent call last):
     ...
-    ValueError: Invalid run name '../etc': use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit (no '/' or '..').
+    rnnclf.errors.InputError: Invalid run name '../etc': use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit (no '/' or '..').
     """
     if not isinstance(name, str) or not _NAME_PATTERN.match(name) or ".." in name:
-        raise ValueError(
+        raise InputError(
             f"Invalid {what} {name!r}: use 1-100 letters, digits, '.', '_' or '-', "
             "starting with a letter or digit (no '/' or '..')."
         )
     return name
+
+
+def check_input_file(path: str | Path) -> Path:
+    """``path`` as a readable file, or an error that says why not."""
+    file = Path(path).expanduser()
+    if not file.exists():
+        raise InputError(f"Input file not found: {str(path)!r}. Check the path and try again.")
+    if not file.is_file():
+        raise InputError(f"{str(path)!r} is a directory, not a file: pass the path of a text or CSV file.")
+    if not os.access(file, os.R_OK):
+        raise InputError(f"Cannot read {str(path)!r} (permission denied): check its permissions.")
+    return file
+
+
+def check_writable_directory(directory: str | Path, what: str = "directory") -> Path:
+    """Create ``directory`` if needed and prove a file can be written there."""
+    directory = Path(directory).expanduser()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-check-"):
+            pass
+    except OSError as error:
+        raise InputError(
+            f"Cannot write to the {what} {str(directory)!r} ({error.strerror or error}). "
+            "Choose a writable place (for the run store: set RNNCLF_HOME to a writable directory)."
+        ) from error
+    return directory
+
+
+def check_output_file(path: str | Path) -> Path:
+    """``path`` can be created or replaced: its folder is writable and it is not a directory."""
+    file = Path(path).expanduser()
+    if file.is_dir():
+        raise InputError(f"--output {str(path)!r} is a directory: pass a file name such as results.csv.")
+    check_writable_directory(file.parent if str(file.parent) else Path("."), "output folder")
+    return file

@@ -37,6 +37,7 @@ import pandas as pd
 
 from rnnclf.common import atomic_output, json_safe, versions
 from rnnclf.data.paths import comparisons_dir, validate_name
+from rnnclf.errors import InputError
 
 __all__ = [
     "BASELINE_ROW",
@@ -84,7 +85,7 @@ def load_source(dataset=None, *, texts_labels=None, text_column=None, label_colu
 
     sizes = {"seed": int(split_seed), "validation_size": validation_size, "test_size": test_size}
     if (dataset is None) == (texts_labels is None):
-        raise ValueError("Give exactly one data source: dataset=NAME or CSV path, or texts_labels=(texts, labels).")
+        raise InputError("Give exactly one data source: dataset=NAME or CSV path, or texts_labels=(texts, labels).")
     if texts_labels is not None:
         texts, labels = texts_labels
         frame, source = pd.DataFrame({"text": list(texts), "label": list(labels)}), {"name": "texts", "csv": None}
@@ -100,7 +101,7 @@ def load_source(dataset=None, *, texts_labels=None, text_column=None, label_colu
         source = {"name": Path(dataset).stem, "csv": str(dataset), "columns": [table.text_column, table.label_column]}
     else:
         allowed = ", ".join(sorted(DATASETS))
-        raise ValueError(f"Received: dataset={str(dataset)!r}; expected a built-in dataset ({allowed}) or an existing CSV file path.")
+        raise InputError(f"Received: dataset={str(dataset)!r}; expected a built-in dataset ({allowed}) or an existing CSV file path.")
     split = split_dataset(frame, seed=int(split_seed), validation_size=validation_size, test_size=test_size)
     return split, {**source, "fingerprint": split.fingerprint, "sizes": split.sizes, "split": sizes, "report": split.report}
 
@@ -242,19 +243,19 @@ def compare(
 
     cells = list(dict.fromkeys(str(cell) for cell in cells))
     if not cells:
-        raise ValueError("Received: cells=[]; pass at least one of 'rnn', 'lstm', 'gru'.")
+        raise InputError("Received: cells=[]; pass at least one of 'rnn', 'lstm', 'gru'.")
     for cell in cells:
         cell_layer_class(cell)  # fail before loading data, with the allowed names
     seeds = list(range(int(seeds))) if isinstance(seeds, (int, np.integer)) else list(dict.fromkeys(int(seed) for seed in seeds))
     if not seeds:
-        raise ValueError("Received: seeds=[]; pass a positive count or a list of seeds.")
+        raise InputError("Received: seeds=[]; pass a positive count or a list of seeds.")
     shared = {**DEFAULT_PARAMS, **(params or {})}
     shared.pop("seed", None)
     shared.pop("cell_type", None)
     if save:
         name = validate_name(name or _default_name(dataset, texts_labels), "comparison name")
         if _path_for(name).exists() and not overwrite:
-            raise ValueError(f"A comparison named {name!r} already exists: pick another name or pass overwrite=True (--overwrite).")
+            raise InputError(f"A comparison named {name!r} already exists: pick another name or pass overwrite=True (--overwrite).")
 
     tracker = _Progress(progress or (lambda event: None), runs=len(cells) * len(seeds))
     tracker.send({"stage": "data", "fraction": 0.0, "message": "loading and splitting the data"})
@@ -403,10 +404,10 @@ def save_comparison(result: dict, name: str | None = None, overwrite: bool = Fal
     """
     name = name or result.get("name")
     if not name:
-        raise ValueError("The comparison has no name: pass name='...' (letters, digits, '.', '_', '-').")
+        raise InputError("The comparison has no name: pass name='...' (letters, digits, '.', '_', '-').")
     path = _path_for(name)
     if path.exists() and not overwrite:
-        raise ValueError(f"A comparison named {name!r} already exists at {path}: pick another name or pass overwrite=True.")
+        raise InputError(f"A comparison named {name!r} already exists at {path}: pick another name or pass overwrite=True.")
     payload = {**json_safe(result), "name": name}
     payload.pop("path", None)
     with atomic_output(path) as temporary:
@@ -427,13 +428,13 @@ def load_comparison(name_or_path: str | Path) -> dict:
         path = _path_for(str(name_or_path))
         if not path.is_file():
             known = ", ".join(item["name"] for item in list_comparisons()) or "none yet"
-            raise ValueError(f"No saved comparison {str(name_or_path)!r} (saved: {known}). Run `rnnclf compare --dataset NAME` first.")
+            raise InputError(f"No saved comparison {str(name_or_path)!r} (saved: {known}). Run `rnnclf compare --dataset NAME` first.")
     try:
         result = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
-        raise ValueError(f"Cannot read comparison {path}: {error}. Delete the file and run the comparison again.") from error
+        raise InputError(f"Cannot read comparison {path}: {error}. Delete the file and run the comparison again.") from error
     if not isinstance(result, dict) or result.get("format") != FORMAT:
-        raise ValueError(f"{path} is not an rnnclf comparison (expected format {FORMAT!r}).")
+        raise InputError(f"{path} is not an rnnclf comparison (expected format {FORMAT!r}).")
     return {**result, "path": str(path)}
 
 

@@ -40,9 +40,10 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from rnnclf import _keras_setup  # noqa: F401
-from rnnclf.classifier import check_labels, check_texts
+from rnnclf.errors import InputError
 from rnnclf.interpret.engine import compiled_functions
 from rnnclf.training import pad_batch
+from rnnclf.validation import check_labels, check_texts
 
 if TYPE_CHECKING:
     from rnnclf.classifier import RNNTextClassifier
@@ -98,7 +99,7 @@ def _label_indices(classifier: "RNNTextClassifier", labels) -> np.ndarray:
     as_text = [str(label.item() if isinstance(label, np.generic) else label) for label in labels]
     unknown = sorted(set(as_text) - set(lookup))
     if unknown:
-        raise ValueError(f"Labels {unknown[:5]} are not classes of this model ({', '.join(names)}): pass the true labels of the texts.")
+        raise InputError(f"Labels {unknown[:5]} are not classes of this model ({', '.join(names)}): pass the true labels of the texts.")
     return np.array([lookup[text] for text in as_text], dtype="int32")
 
 
@@ -141,14 +142,14 @@ def gradient_flow(
     texts = check_texts(texts)
     labels = check_labels(labels, len(texts))
     if not texts:
-        raise ValueError("gradient_flow needs at least one labelled text.")
+        raise InputError("gradient_flow needs at least one labelled text.")
     if max_steps is not None and int(max_steps) < 1:
-        raise ValueError(f"Received: max_steps={max_steps}; expected a positive integer or None.")
+        raise InputError(f"Received: max_steps={max_steps}; expected a positive integer or None.")
     targets = _label_indices(classifier, labels)
     sequences = classifier.encoder_.encode_ids(texts)
     empty = [position for position, sequence in enumerate(sequences) if not sequence]
     if empty:
-        raise ValueError(f"Texts at positions {empty[:10]} have no tokens: drop empty texts before measuring gradient flow.")
+        raise InputError(f"Texts at positions {empty[:10]} have no tokens: drop empty texts before measuring gradient flow.")
     functions = compiled_functions(classifier)
 
     longest = max(len(sequence) for sequence in sequences)

@@ -10,6 +10,8 @@ options override preset values.
 
 from __future__ import annotations
 
+from rnnclf.errors import InputError
+
 __all__ = ["PRESETS", "get_preset"]
 
 PRESETS: dict[str, dict] = {
@@ -37,8 +39,9 @@ PRESETS: dict[str, dict] = {
         "description": "The bundled default model: bidirectional GRU on GloVe, trained on 'everyday-sentiment' "
         "(movie, product, editorial and tweet snippets plus CrowdFlower's polar tweets).",
         "dataset": "everyday-sentiment",
+        # Trains into the run store like any preset; `make default-model` then copies the run
+        # into data/default-sentiment (the bundled model) with `rnnclf runs export`.
         "name": "default-sentiment",
-        "output": "default",  # writes data/default-sentiment, the model the app and `--model default` use
         "params": {
             "cell_type": "gru",
             "bidirectional": True,
@@ -58,5 +61,5 @@ def get_preset(name: str) -> dict:
     """Return preset ``name``; the error lists the available presets."""
     if name not in PRESETS:
         allowed = ", ".join(repr(key) for key in PRESETS)
-        raise ValueError(f"Unknown preset. Received: preset={name!r}; expected one of {allowed}.")
+        raise InputError(f"Unknown preset. Received: preset={name!r}; expected one of {allowed}.")
     return PRESETS[name]

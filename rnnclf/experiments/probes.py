@@ -28,6 +28,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from rnnclf.errors import InputError
+
 __all__ = ["CUES", "FILLER", "cue_texts", "long_range_probe"]
 
 CUES = {"positive": "zing", "negative": "blorp"}
@@ -112,11 +114,11 @@ def long_range_probe(
 
     length = int(length)
     if length < 2:
-        raise ValueError(f"Received: length={length}; a probe needs at least 2 words per text.")
+        raise InputError(f"Received: length={length}; a probe needs at least 2 words per text.")
     positions = [int(value) for value in (positions if positions is not None else np.linspace(0, length - 1, 7).round())]
     bad = [value for value in positions if not 0 <= value < length]
     if bad:
-        raise ValueError(f"Received: positions={bad}; every cue position must be in 0 … {length - 1} (length={length}).")
+        raise InputError(f"Received: positions={bad}; every cue position must be in 0 … {length - 1} (length={length}).")
     for cell in cells:
         cell_layer_class(cell)
     shared = {**DEFAULT_PARAMS, **(params or {})}

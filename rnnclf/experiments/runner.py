@@ -13,6 +13,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from rnnclf.data.paths import check_input_file, check_writable_directory
+from rnnclf.errors import InputError
+
 __all__ = ["TrainSpec", "load_training_split", "run_training"]
 
 
@@ -48,7 +51,7 @@ def load_training_split(spec: TrainSpec):
     """Deduplicated, stratified, seeded train/validation/test split for ``spec``."""
     seed = int(spec.params.get("seed", 0))
     if bool(spec.dataset) == bool(spec.csv):
-        raise ValueError("Give exactly one data source: a built-in dataset (--dataset NAME) or a CSV file (--csv PATH).")
+        raise InputError("Give exactly one data source: a built-in dataset (--dataset NAME) or a CSV file (--csv PATH).")
     if spec.dataset:
         from rnnclf.data.datasets import load_split
 
@@ -66,8 +69,40 @@ def _default_name(spec: TrainSpec) -> str:
     return f"{cell}-{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
+def check_training_spec(spec: TrainSpec, store) -> str:
+    """Every check that costs milliseconds, before data loads or TensorFlow imports; returns the run name.
+
+    Parameters are valid for :class:`~rnnclf.classifier.RNNTextClassifier`, the
+    name is safe and free (or ``overwrite``), and the place the run goes is writable.
+    """
+    from rnnclf.classifier import RNNTextClassifier
+
+    unknown = sorted(set(spec.params) - set(RNNTextClassifier().get_params()))
+    if unknown:
+        raise InputError(f"Unknown parameter(s) {unknown} for RNNTextClassifier; valid ones: {sorted(RNNTextClassifier().get_params())}.")
+    RNNTextClassifier(**spec.params)._validate_params()
+    if bool(spec.dataset) == bool(spec.csv):
+        raise InputError("Give exactly one data source: a built-in dataset (--dataset NAME) or a CSV file (--csv PATH).")
+    if spec.csv:
+        check_input_file(spec.csv)
+    name = spec.name or store.unique_name(_default_name(spec))
+    store.path(name)  # validates the name
+    if spec.output_dir:
+        if Path(spec.output_dir).exists() and not spec.overwrite:
+            raise InputError(f"{spec.output_dir} already exists: pass --overwrite to replace it.")
+        check_writable_directory(Path(spec.output_dir).expanduser().resolve().parent, "output folder")
+    else:
+        if store.exists(name) and not spec.overwrite:
+            raise InputError(f"A run named {name!r} already exists: pick another --name or delete it (`rnnclf runs delete {name}`).")
+        check_writable_directory(store.root, "run store")
+    return name
+
+
 def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = None, store=None) -> dict:
     """Train a classifier for ``spec``, evaluate it on the test split and save the run.
+
+    Cheap checks (:func:`check_training_spec`) run first, so a bad name, parameter,
+    path or read-only run store fails before any data is read or TensorFlow loads.
 
     Returns:
         ``{"run": name, "path": str, "metrics": {...}, "dataset": {...}, "training": {...}}``
@@ -77,12 +112,7 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
 
     store = store or RunStore()
     report = progress or (lambda event: None)
-    name = spec.name or store.unique_name(_default_name(spec))
-    store.path(name)  # validate the name before spending minutes on training
-    if spec.output_dir and Path(spec.output_dir).exists() and not spec.overwrite:
-        raise ValueError(f"{spec.output_dir} already exists: pass --overwrite to replace it.")
-    if not spec.output_dir and store.exists(name) and not spec.overwrite:
-        raise ValueError(f"A run named {name!r} already exists: pick another --name or delete it (`rnnclf runs delete {name}`).")
+    name = check_training_spec(spec, store)
 
     report({"stage": "data", "fraction": 0.0, "message": f"loading {spec.source_label()}"})
     split = load_training_split(spec)
@@ -107,10 +137,8 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
         "report": getattr(split, "report", {}),
     }
     if spec.output_dir:
-        from rnnclf.store import write_run
-
-        path = write_run(classifier, Path(spec.output_dir), name=name, metrics=metrics, dataset=dataset,
-                         overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
+        path = classifier.save(Path(spec.output_dir), name=name, metrics=metrics, dataset=dataset,
+                               overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
     else:
         path = store.save(classifier, name, metrics=metrics, dataset=dataset, overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
     result = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from rnnclf.errors import InputError
+
 __all__ = ["TextAnalysis", "analyze_text", "METHOD_LABELS", "MAX_TEXT_CHARACTERS"]
 
 # Methods offered to people, in menu order, with the words they see.
@@ -45,7 +47,7 @@ def analyze_text(classifier, text: str, method: str = "integrated_gradients", ta
     from rnnclf.interpret.insight import deletion_curve, prediction_trajectory
 
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("The text is empty: type a sentence or pick an example.")
+        raise InputError("The text is empty: type a sentence or pick an example.")
     started = time.perf_counter()
     notes = []
     if len(text) > MAX_TEXT_CHARACTERS:

@@ -41,6 +41,7 @@ import numpy as np
 from rnnclf import _keras_setup  # noqa: F401
 from rnnclf.common import to_plain
 from rnnclf.encoding import OOV_ID, PAD_ID, EncodedText
+from rnnclf.errors import InputError
 from rnnclf.interpret.engine import compiled_functions
 from rnnclf.interpret.perturbation import lime_scores, occlusion_scores
 from rnnclf.training import pad_batch
@@ -181,7 +182,7 @@ def resolve_method(method: str) -> str:
     name = ALIASES.get(name, name)
     if name not in METHODS:
         allowed = ", ".join(repr(choice) for choice in METHODS + tuple(ALIASES))
-        raise ValueError(f"Unknown attribution method. Received: method={method!r}; expected one of {allowed}.")
+        raise InputError(f"Unknown attribution method. Received: method={method!r}; expected one of {allowed}.")
     return name
 
 
@@ -192,21 +193,21 @@ def _resolve_options(method: str, options: dict) -> dict:
     unknown = sorted(set(options) - set(defaults))
     if unknown:
         allowed = ", ".join(sorted(defaults)) or "none"
-        raise ValueError(f"Method {method!r} takes no option(s) {', '.join(unknown)}; its options are: {allowed}.")
+        raise InputError(f"Method {method!r} takes no option(s) {', '.join(unknown)}; its options are: {allowed}.")
     resolved = {**defaults, **options}
     if method == "integrated_gradients":
         if int(resolved["steps"]) < 1:
-            raise ValueError(f"Received: steps={resolved['steps']}; integrated gradients needs at least 1 step (50 is a good default).")
+            raise InputError(f"Received: steps={resolved['steps']}; integrated gradients needs at least 1 step (50 is a good default).")
         resolved["steps"] = int(resolved["steps"])
         if resolved["baseline"] not in BASELINES:
-            raise ValueError(f"Received: baseline={resolved['baseline']!r}; expected one of {', '.join(map(repr, BASELINES))}.")
+            raise InputError(f"Received: baseline={resolved['baseline']!r}; expected one of {', '.join(map(repr, BASELINES))}.")
         if resolved["schedule"] not in SCHEDULES:
-            raise ValueError(f"Received: schedule={resolved['schedule']!r}; expected one of {', '.join(map(repr, SCHEDULES))}.")
+            raise InputError(f"Received: schedule={resolved['schedule']!r}; expected one of {', '.join(map(repr, SCHEDULES))}.")
     if method == "lime":
         if int(resolved["samples"]) < 2:
-            raise ValueError(f"Received: samples={resolved['samples']}; LIME needs at least 2 samples (1000 is a good default).")
+            raise InputError(f"Received: samples={resolved['samples']}; LIME needs at least 2 samples (1000 is a good default).")
         if float(resolved["kernel_width"]) <= 0 or float(resolved["alpha"]) < 0:
-            raise ValueError("LIME needs kernel_width > 0 and alpha >= 0.")
+            raise InputError("LIME needs kernel_width > 0 and alpha >= 0.")
         resolved.update(samples=int(resolved["samples"]), seed=int(resolved["seed"]),
                         kernel_width=float(resolved["kernel_width"]), alpha=float(resolved["alpha"]))
     return resolved
@@ -226,7 +227,7 @@ def resolve_target(classifier: "RNNTextClassifier", target, probabilities: np.nd
         return int(np.argmax(probabilities))
     names = [str(to_plain(label)) for label in classifier.classes_]
     if str(to_plain(target)) not in names:
-        raise ValueError(f"Unknown target class {target!r}; expected one of {', '.join(map(repr, names))} (a label from classes_).")
+        raise InputError(f"Unknown target class {target!r}; expected one of {', '.join(map(repr, names))} (a label from classes_).")
     return names.index(str(to_plain(target)))
 
 
@@ -239,10 +240,10 @@ def encode_text(classifier: "RNNTextClassifier", text: str) -> EncodedText:
     """
     classifier._check_fitted()
     if not isinstance(text, str):
-        raise TypeError(f"Expected one text as a string. Received: {type(text).__name__}.")
+        raise InputError(f"Expected one text as a string. Received: {type(text).__name__}.")
     encoded = classifier.encoder_.encode(text)
     if not encoded.ids:
-        raise ValueError("Cannot explain an empty text: it has no tokens (empty or whitespace only). Pass a text with at least one word.")
+        raise InputError("Cannot explain an empty text: it has no tokens (empty or whitespace only). Pass a text with at least one word.")
     return encoded
 
 
@@ -383,11 +384,11 @@ def attribute_ids(
     resolved = _resolve_options(name, options)
     length = len(token_ids)
     if length == 0:
-        raise ValueError("Cannot attribute an empty id sequence: pass at least one token id.")
+        raise InputError("Cannot attribute an empty id sequence: pass at least one token id.")
     row = pad_batch([list(token_ids)])[0]
     if width is not None:
         if int(width) < length:
-            raise ValueError(f"Received: width={width}; expected at least the {length} tokens of the text.")
+            raise InputError(f"Received: width={width}; expected at least the {length} tokens of the text.")
         row = np.concatenate([row[:length], np.zeros(int(width) - length, dtype="int32")])
     extras: dict = {"options": resolved}
     if name == "integrated_gradients":

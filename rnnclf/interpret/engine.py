@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rnnclf import _keras_setup  # noqa: F401
 from rnnclf.encoding import PAD_ID
+from rnnclf.errors import InputError
 
 if TYPE_CHECKING:
     from rnnclf.classifier import RNNTextClassifier
@@ -35,16 +36,16 @@ def _model_parts(model) -> tuple[Any, list, list]:
         f"rnnclf.models.build_model; this model has {', '.join(names)}. Use a model trained by rnnclf."
     )
     if not chain or not isinstance(chain[0], layers.Embedding):
-        raise ValueError(problem)
+        raise InputError(problem)
     recurrent, position = [], 1
     while position < len(chain) and isinstance(chain[position], (layers.RNN, layers.Bidirectional)):
         recurrent.append(chain[position])
         position += 1
     head = chain[position:]
     if not recurrent or not head or not isinstance(head[-1], layers.Dense):
-        raise ValueError(problem)
+        raise InputError(problem)
     if any(not isinstance(layer, (layers.Dropout, layers.Dense)) for layer in head):
-        raise ValueError(problem)
+        raise InputError(problem)
     # Dropout is the identity at inference; leaving it out keeps the graph small.
     return chain[0], recurrent, [layer for layer in head if isinstance(layer, layers.Dense)]
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from rnnclf.common import to_plain
 from rnnclf.encoding import OOV_ID
+from rnnclf.errors import InputError
 from rnnclf.interpret.attribution import (
     Explanation,
     classify_rows,
@@ -214,7 +215,7 @@ def deletion_curve(
         True
     """
     if int(random_orders) < 1:
-        raise ValueError(f"Received: random_orders={random_orders}; expected at least 1.")
+        raise InputError(f"Received: random_orders={random_orders}; expected at least 1.")
     explanation = text if isinstance(text, Explanation) else explain(classifier, text, method, target, **options)
     scores = np.asarray(explanation.scores, dtype="float64")
     length = len(scores)
@@ -263,7 +264,7 @@ def faithfulness(
     """
     texts = list(texts)
     if not texts:
-        raise ValueError("faithfulness needs at least one text: pass a list of texts to explain.")
+        raise InputError("faithfulness needs at least one text: pass a list of texts to explain.")
     per_text, name = [], None
     for text in texts:
         curve = deletion_curve(classifier, text, method, random_orders=random_orders, seed=seed, **options)

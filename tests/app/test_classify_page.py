@@ -69,7 +69,8 @@ def test_a_model_file_that_will_not_load(tiny_run, tmp_path):
     shutil.copytree(RunStore().path(tiny_run), broken)
     (broken / "model.keras").write_bytes(b"not a keras archive")
     app = make_app(active=str(broken))
-    assert "cannot be loaded" in texts_of(app.warning) or "cannot be loaded" in texts_of(app.error)
+    shown = texts_of(app.warning) + texts_of(app.error)
+    assert "model.keras is damaged: it is not a .keras (zip) archive" in shown
 
 
 def test_batch_mode_predicts_a_csv_with_download(tiny_run):

@@ -79,8 +79,17 @@ def test_compare_page_runs_a_tiny_comparison_and_shows_results():
 
 
 def test_datasets_page_inspects_an_uploaded_csv():
+    from rnnclf.data.datasets import DATASETS, is_fetched
+
     app = make_app("pages/datasets.py")
-    assert "Not fetched yet" in texts_of(app.caption) or app.dataframe
+    table = app.dataframe[0].value
+    assert table["name"].tolist() == list(DATASETS)
+    assert table["fetched"].tolist() == [is_fetched(name) for name in DATASETS]
+    missing = [name for name in DATASETS if not is_fetched(name)]
+    if missing:
+        assert f"Not fetched yet: {', '.join(missing)}." in texts_of(app.caption)
+    else:
+        assert "Not fetched yet" not in texts_of(app.caption)
     app.file_uploader(key="datasets-upload").set_value(("reviews.csv", EXAMPLE_CSV, "text/csv")).run()
     assert not app.exception
     metrics = {metric.label: metric.value for metric in app.metric}
