@@ -19,7 +19,6 @@ rnnclf.errors.InvalidParameterError: The 'epochs' parameter of RNNTextClassifier
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -28,8 +27,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from rnnclf.common import to_plain
+from rnnclf.data.embeddings import PRETRAINED_EMBEDDINGS
 from rnnclf.encoding import TextEncoder
 from rnnclf.errors import InputError
+from rnnclf.sampling import class_weights, hold_out
+from rnnclf.store import embedding_width, model_from_bytes, model_to_bytes
+from rnnclf.text import TOKENIZERS
 from rnnclf.validation import (
     AnyOf,
     Boolean,
@@ -88,6 +91,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
 
     # What ``fit`` accepts for each parameter (checked there, never in ``__init__``).
     _parameter_constraints: dict = {
+        # The keys of rnnclf.models.CELL_TYPES (spelled out: that module imports Keras; a test keeps them equal).
         "cell_type": Options(("rnn", "lstm", "gru")),
         "embedding_dim": Integer(1),
         "units": Integer(1),
@@ -102,9 +106,9 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         "patience": NoneOr(Integer(0)),
         "validation_fraction": Real(0, 1, high_closed=False),
         "class_weight": AnyOf((Options((None, "balanced")), Dictionary())),
-        "pretrained_embeddings": NoneOr(Options(("glove-6b-50d",))),
+        "pretrained_embeddings": NoneOr(Options(tuple(PRETRAINED_EMBEDDINGS))),
         "trainable_embeddings": Boolean(),
-        "tokenizer": Options(("tweet", "treebank", "regexp")),
+        "tokenizer": Options(tuple(TOKENIZERS)),
         "lowercase": Boolean(),
         # Two ids are reserved (padding and unknown), so a useful vocabulary needs at least one more.
         "max_tokens": Integer(3),
@@ -199,8 +203,9 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         from rnnclf.training import seed_everything, train_model
 
         seed_everything(self.seed)
+        weights = class_weights(targets, self.classes_, self.class_weight)  # checks a dict's labels now
         if validation is None and self.validation_fraction and self.patience is not None:
-            texts, targets, *held_out = self._hold_out(texts, targets)
+            texts, targets, *held_out = hold_out(texts, targets, self.validation_fraction, self.seed)
             validation = tuple(held_out) if held_out[0] is not None else None
 
         encoder_params = {name: getattr(self, name) for name in _ENCODER_PARAMS}
@@ -218,7 +223,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             sequences,
             targets,
             validation=validation,
-            sample_weights=self._sample_weights(targets),
+            sample_weights=None if weights is None else weights[targets].astype("float32"),
             epochs=self.epochs,
             batch_size=self.batch_size,
             patience=self.patience,
@@ -294,36 +299,6 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             seed=self.seed,
         )
 
-    def _hold_out(self, texts, targets):
-        """Stratified hold-out for early stopping; skipped when data is too small."""
-        from sklearn.model_selection import train_test_split
-
-        counts = np.bincount(targets)
-        n_validation = int(round(len(texts) * float(self.validation_fraction)))
-        if counts.min() < 2 or n_validation < len(counts):
-            return texts, targets, None, None
-        train_texts, validation_texts, train_targets, validation_targets = train_test_split(
-            texts, targets, test_size=n_validation, stratify=targets, random_state=self.seed
-        )
-        return list(train_texts), np.asarray(train_targets), list(validation_texts), np.asarray(validation_targets)
-
-    def _sample_weights(self, targets: np.ndarray) -> np.ndarray | None:
-        if self.class_weight is None:
-            return None
-        if self.class_weight == "balanced":
-            counts = np.bincount(targets, minlength=len(self.classes_)).astype("float64")
-            per_class = len(targets) / (len(self.classes_) * np.maximum(counts, 1))
-        elif isinstance(self.class_weight, dict):
-            known = {str(to_plain(label)): index for index, label in enumerate(self.classes_)}
-            per_class = np.ones(len(self.classes_))
-            for label, weight in self.class_weight.items():
-                if str(label) not in known:
-                    raise InputError(f"class_weight names label {label!r}, which is not among the classes {sorted(known)}.")
-                per_class[known[str(label)]] = float(weight)
-        else:
-            raise InputError(f"Received: class_weight={self.class_weight!r}; expected None, 'balanced' or a dict label -> weight.")
-        return per_class[targets].astype("float32")
-
     # ---------------------------------------------------------------- inference
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
@@ -360,11 +335,13 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
     def predict_ids(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
         """Class probabilities for already-encoded id lists."""
         self._check_fitted()
+        from rnnclf.training import pad_batch
+
         probabilities = np.zeros((len(sequences), len(self.classes_)), dtype="float32")
         order = np.argsort([len(sequence) for sequence in sequences], kind="stable")
         for start in range(0, len(order), PREDICT_CHUNK):
             chunk = order[start : start + PREDICT_CHUNK]
-            batch = _pad_batch([sequences[index] for index in chunk])
+            batch = pad_batch([sequences[index] for index in chunk])
             probabilities[chunk] = self.inference_function(batch).numpy()
         return probabilities
 
@@ -414,6 +391,8 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
 
     def summary(self) -> dict:
         """JSON-safe description: parameters, classes, sizes and training facts."""
+        from rnnclf.models import count_parameters
+
         self._check_fitted()
         return {
             "params": self.get_params(),
@@ -421,7 +400,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             "embedding_dim": getattr(self, "embedding_dim_", self.embedding_dim),
             "vocabulary_size": self.encoder_.vocabulary_size,
             "max_length": self.encoder_.max_length_,
-            "parameters": _count_parameters(self.model_),
+            "parameters": count_parameters(self.model_),
             "epochs_run": getattr(self, "epochs_run_", None),
             "best_epoch": getattr(self, "best_epoch_", None),
             "training_seconds": getattr(self, "training_seconds_", None),
@@ -446,13 +425,13 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         state = self.__dict__.copy()
         state.pop("_inference", None)
         if "model_" in state:
-            state["model_"] = _model_to_bytes(state["model_"])
+            state["model_"] = model_to_bytes(state["model_"])
         return state
 
     def __setstate__(self, state: dict) -> None:
         state = dict(state)
         if isinstance(state.get("model_"), bytes):
-            state["model_"] = _model_from_bytes(state["model_"])
+            state["model_"] = model_from_bytes(state["model_"])
         self.__dict__.update(state)
         self._inference = None
 
@@ -481,54 +460,11 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         for attribute in ("best_epoch", "epochs_run", "training_seconds", "epoch_seconds", "embedding_coverage"):
             setattr(classifier, attribute + "_", meta.get(attribute))
         # The model's embedding layer knows the width really used (runs before 0.2 did not record it).
-        classifier.embedding_dim_ = _embedding_width(files.model)
+        classifier.embedding_dim_ = embedding_width(files.model)
         classifier.run_meta_ = meta
         classifier.run_path_ = files.directory
         classifier._inference = None
         return classifier
-
-
-def _pad_batch(sequences):
-    from rnnclf.training import pad_batch
-
-    return pad_batch(sequences)
-
-
-def _count_parameters(model) -> dict:
-    from rnnclf.models import count_parameters
-
-    return count_parameters(model)
-
-
-_ARCHIVE_NAME = "model.keras"
-
-
-def _embedding_width(model) -> int:
-    """Output width of the model's Embedding layer."""
-    import keras
-
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Embedding):
-            return int(layer.output_dim)
-    raise InputError("This model has no Embedding layer: it was not built by rnnclf.")
-
-
-def _model_to_bytes(model) -> bytes:
-    """A Keras model as the bytes of its ``.keras`` archive (architecture + weights, optimizer included)."""
-    with tempfile.TemporaryDirectory(prefix="rnnclf-") as directory:
-        path = Path(directory) / _ARCHIVE_NAME
-        model.save(path)
-        return path.read_bytes()
-
-
-def _model_from_bytes(data: bytes):
-    """Inverse of :func:`_model_to_bytes` (Keras safe mode)."""
-    import keras
-
-    with tempfile.TemporaryDirectory(prefix="rnnclf-") as directory:
-        path = Path(directory) / _ARCHIVE_NAME
-        path.write_bytes(data)
-        return keras.saving.load_model(path, safe_mode=True)
 
 
 def load_run(name_or_path: str | Path, root: str | Path | None = None) -> RNNTextClassifier:

@@ -141,15 +141,18 @@ def versions() -> dict[str, str]:
     }
 
 
-def lookup(registry: Mapping[str, Any], name: Any, what: str) -> Any:
-    """``registry[name]``, or an :class:`InputError` that lists the allowed names.
+def lookup(registry: Mapping[str, Any], name: Any, what: str, *, kind: str | None = None, error: type = InputError) -> Any:
+    """``registry[name]``, or an error that lists the allowed names.
 
     Args:
         registry: allowed names → values.
         name: the name asked for.
-        what: what the name is called, for the message (``"cell_type"``, ``"dataset"``).
+        what: the argument's name, for the message (``"cell_type"``, ``"name"``).
+        kind: what the registry holds (``"dataset"``), to start the message with "Unknown dataset.".
+        error: the exception class to raise. Default: :class:`InputError`.
     """
     if isinstance(name, str) and name in registry:
         return registry[name]
     allowed = ", ".join(repr(key) for key in registry)
-    raise InputError(f"Received: {what}={name!r}; expected one of {allowed}.")
+    prefix = f"Unknown {kind}. " if kind else ""
+    raise error(f"{prefix}Received: {what}={name!r}; expected one of {allowed}.")

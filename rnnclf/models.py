@@ -12,17 +12,16 @@ number of classes (a 2-unit softmax is as expressive as one sigmoid unit).
 
 from __future__ import annotations
 
-from typing import Any
-
 import keras
 import numpy as np
 from keras import layers
 
 from rnnclf import _keras_setup  # noqa: F401  (quiet TF logs, pick the backend)
+from rnnclf.common import lookup
 from rnnclf.errors import InputError
 from rnnclf.optimizers import LazyAdam
 
-__all__ = ["CELL_TYPES", "MODEL_DEFAULTS", "build_model", "cell_layer_class", "count_parameters"]
+__all__ = ["CELL_TYPES", "build_model", "cell_layer_class", "count_parameters"]
 
 # Registry of recurrent cell types. SimpleRNN is the textbook Elman network whose
 # gradients vanish over long spans; LSTM and GRU add gates that keep them alive.
@@ -32,27 +31,11 @@ CELL_TYPES: dict[str, type] = {
     "gru": layers.GRU,
 }
 
-MODEL_DEFAULTS: dict[str, Any] = {
-    "cell_type": "lstm",
-    "embedding_dim": 64,
-    "units": 64,
-    "num_layers": 1,
-    "bidirectional": False,
-    "dropout": 0.0,
-    "recurrent_dropout": 0.0,
-    "learning_rate": 1e-3,
-    # Clipping the global gradient norm tames exploding gradients in BPTT; 1.0 is
-    # loose enough to leave healthy steps untouched.
-    "clipnorm": 1.0,
-}
 
 
 def cell_layer_class(cell_type: str) -> type:
     """Return the Keras layer class for ``cell_type`` ('rnn', 'lstm' or 'gru')."""
-    if cell_type not in CELL_TYPES:
-        allowed = ", ".join(repr(name) for name in CELL_TYPES)
-        raise InputError(f"Unknown cell type. Received: cell_type={cell_type!r}; expected one of {allowed}.")
-    return CELL_TYPES[cell_type]
+    return lookup(CELL_TYPES, cell_type, "cell_type", kind="cell type")
 
 
 def build_model(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 import uuid
 import zipfile
@@ -31,7 +32,8 @@ from rnnclf.common import to_json, versions
 from rnnclf.data.paths import DEFAULT_MODEL_DIR, runs_dir, validate_name
 from rnnclf.errors import RunError
 
-__all__ = ["RunStore", "RunError", "RunFiles", "write_run", "read_run_files", "read_meta", "resolve_run", "run_archive", "export_run", "RUN_FORMAT"]
+__all__ = ["RunStore", "RunError", "RunFiles", "write_run", "read_run_files", "read_meta", "resolve_run", "run_archive", "export_run", "RUN_FORMAT",
+           "model_to_bytes", "model_from_bytes", "embedding_width"]
 
 RUN_FORMAT = "rnnclf-run"
 RUN_FORMAT_VERSION = 1
@@ -310,6 +312,34 @@ def run_archive(directory: Path) -> bytes:
             if file.is_file():
                 archive.write(file, arcname=f"{directory.name}/{file.name}")
     return buffer.getvalue()
+
+
+def embedding_width(model) -> int:
+    """Output width of the model's Embedding layer."""
+    import keras
+
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Embedding):
+            return int(layer.output_dim)
+    raise RunError("This model has no Embedding layer: it was not built by rnnclf.")
+
+
+def model_to_bytes(model) -> bytes:
+    """A Keras model as the bytes of its ``.keras`` archive (architecture + weights, optimizer included)."""
+    with tempfile.TemporaryDirectory(prefix="rnnclf-") as directory:
+        path = Path(directory) / MODEL_FILE
+        model.save(path)
+        return path.read_bytes()
+
+
+def model_from_bytes(data: bytes):
+    """Inverse of :func:`model_to_bytes` (Keras safe mode)."""
+    import keras
+
+    with tempfile.TemporaryDirectory(prefix="rnnclf-") as directory:
+        path = Path(directory) / MODEL_FILE
+        path.write_bytes(data)
+        return keras.saving.load_model(path, safe_mode=True)
 
 
 def export_run(source: Path, target: str | Path, *, overwrite: bool = False) -> Path:

@@ -24,6 +24,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from rnnclf.common import lookup
 from rnnclf.errors import InputError
 
 __all__ = ["TOKENIZERS", "tokenize", "normalize_whitespace", "get_tokenizer"]
@@ -59,10 +60,7 @@ TOKENIZERS: dict[str, Callable[[], Callable[[str], list[str]]]] = {
 @lru_cache(maxsize=None)
 def get_tokenizer(name: str) -> Callable[[str], list[str]]:
     """Return the tokenizing function registered as ``name``."""
-    if name not in TOKENIZERS:
-        allowed = ", ".join(repr(key) for key in TOKENIZERS)
-        raise InputError(f"Unknown tokenizer. Received: tokenizer={name!r}; expected one of {allowed}.")
-    return TOKENIZERS[name]()
+    return lookup(TOKENIZERS, name, "tokenizer", kind="tokenizer")()
 
 
 def normalize_whitespace(text: str) -> str:

@@ -67,19 +67,6 @@ def test_clone_and_cross_val_score(marker_data):
     assert scores.shape == (2,) and scores.min() >= 0.9
 
 
-def test_class_weight_balanced_and_dict(marker_data):
-    (texts, labels), _ = marker_data
-    classifier = RNNTextClassifier(class_weight="balanced", **dict(TINY_PARAMS, epochs=1))
-    classifier.classes_ = np.array(["negative", "positive"], dtype=object)
-    weights = classifier._sample_weights(np.array([0, 0, 0, 1]))
-    np.testing.assert_allclose(weights, [4 / 6, 4 / 6, 4 / 6, 2.0])
-    classifier.class_weight = {"positive": 3}
-    np.testing.assert_allclose(classifier._sample_weights(np.array([0, 1])), [1.0, 3.0])
-    classifier.class_weight = {"other": 3}
-    with pytest.raises(ValueError, match="not among the classes"):
-        classifier._sample_weights(np.array([0, 1]))
-
-
 def test_progress_hook_reports_and_can_stop(marker_data):
     (texts, labels), _ = marker_data
     events = []

@@ -59,6 +59,19 @@ def test_sklearn_check_estimator_has_nothing_numeric_to_run_and_says_so():
         assert list(checks._yield_all_checks(RNNTextClassifier(), legacy=True)) == []
 
 
+def test_the_parameter_table_names_every_parameter_and_the_registries_keys():
+    from rnnclf.data.embeddings import PRETRAINED_EMBEDDINGS
+    from rnnclf.models import CELL_TYPES
+    from rnnclf.text import TOKENIZERS
+
+    constraints = RNNTextClassifier._parameter_constraints
+    assert set(constraints) == set(RNNTextClassifier().get_params())
+    assert constraints["cell_type"].values == tuple(CELL_TYPES)
+    assert constraints["tokenizer"].values == tuple(TOKENIZERS)
+    assert constraints["pretrained_embeddings"].inner.values == tuple(PRETRAINED_EMBEDDINGS)
+    RNNTextClassifier()._validate_params()  # the defaults pass their own table
+
+
 def test_tags_declare_one_dimensional_string_input_and_required_labels():
     tags = RNNTextClassifier().__sklearn_tags__()
     assert tags.input_tags.string and tags.input_tags.one_d_array and not tags.input_tags.two_d_array

@@ -5,7 +5,7 @@ still a dependency). Layers, lowest first — a module may import its own layer
 or lower ones, never a higher one::
 
     0  errors, common, _keras_setup
-    1  text, data/*, validation
+    1  text, data/*, validation, sampling
     2  encoding, optimizers, evaluation
     3  models, training, store, baseline, batch
     4  classifier
@@ -25,7 +25,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rnnclf"
 
 LAYERS = [
     ("rnnclf.errors", "rnnclf.common", "rnnclf._keras_setup"),
-    ("rnnclf.text", "rnnclf.data", "rnnclf.validation"),
+    ("rnnclf.text", "rnnclf.data", "rnnclf.validation", "rnnclf.sampling"),
     ("rnnclf.encoding", "rnnclf.optimizers", "rnnclf.evaluation"),
     ("rnnclf.models", "rnnclf.training", "rnnclf.store", "rnnclf.baseline", "rnnclf.batch"),
     ("rnnclf.classifier",),

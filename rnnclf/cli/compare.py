@@ -160,7 +160,8 @@ def _format_table(table) -> str:
 def run_command(args) -> int:
     """Run a comparison; print its table (or JSON) and where it was saved."""
     from rnnclf.cli.progress import ProgressFile, combine
-    from rnnclf.experiments.compare import compare, results_table
+    from rnnclf.experiments.compare import compare
+    from rnnclf.experiments.comparison_tables import results_table
 
     if bool(args.dataset) == bool(args.csv):
         raise InputError("Give exactly one data source: --dataset NAME (see `rnnclf datasets list`) or --csv PATH.")
@@ -202,7 +203,8 @@ def list_command(args) -> int:
 
 def show_command(args) -> int:
     """Print the results table of one saved comparison (``--json``: the whole result plus the table)."""
-    from rnnclf.experiments.compare import length_table, load_comparison, results_table
+    from rnnclf.experiments.compare import load_comparison
+    from rnnclf.experiments.comparison_tables import length_table, results_table
 
     if not args.target:
         raise InputError("Which comparison? Use `rnnclf compare show NAME` (see `rnnclf compare list`).")

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -77,7 +76,3 @@ def combine(*callbacks: Callable[[dict], object] | None) -> Callable[[dict], obj
 
     return report
 
-
-def stop_requested(path: str | Path | None) -> bool:
-    """True when a job's stop file exists (the app's Stop button creates it)."""
-    return bool(path) and os.path.exists(path)

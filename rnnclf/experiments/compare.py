@@ -25,7 +25,6 @@ Name: accuracy_mean, dtype: float64
 from __future__ import annotations
 
 import json
-import math
 import statistics
 import time
 from datetime import datetime, timezone
@@ -33,29 +32,25 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
-import pandas as pd
 
 from rnnclf.common import atomic_output, json_safe, versions
 from rnnclf.data.paths import comparisons_dir, validate_name
+from rnnclf.data.sources import load_labelled_split, timestamped_name
 from rnnclf.errors import InputError
+from rnnclf.experiments.comparison_tables import BASELINE_ROW, METRICS, results_table
 
 __all__ = [
-    "BASELINE_ROW",
     "DEFAULT_PARAMS",
     "ComparisonStopped",
     "compare",
     "load_source",
     "train_and_score",
-    "results_table",
-    "length_table",
-    "learning_curves",
     "save_comparison",
     "load_comparison",
     "list_comparisons",
 ]
 
 FORMAT = "rnnclf-comparison/1"
-BASELINE_ROW = "tfidf-logreg"
 # Shared by every cell type so that only the cell differs. Small enough that a
 # 3 cells x 3 seeds comparison on a 10k-text corpus finishes in minutes on a CPU.
 DEFAULT_PARAMS = {"embedding_dim": 64, "units": 64, "epochs": 8, "patience": 2, "batch_size": 32, "learning_rate": 1e-3}
@@ -63,7 +58,6 @@ DEFAULT_PARAMS = {"embedding_dim": 64, "units": 64, "epochs": 8, "patience": 2, 
 LATENCY_CALLS = 100
 # Gradient flow is measured on this many test texts (one compiled batch).
 GRADIENT_EXAMPLES = 64
-_METRICS = ("accuracy", "macro_f1", "mcc")
 
 
 class ComparisonStopped(RuntimeError):
@@ -72,38 +66,22 @@ class ComparisonStopped(RuntimeError):
 
 def load_source(dataset=None, *, texts_labels=None, text_column=None, label_column=None, split_seed=0,
                 validation_size=0.1, test_size=0.2):
-    """Return ``(split, description)`` for a built-in dataset name, a CSV path or ``(texts, labels)``.
+    """``(split, description)`` for a built-in dataset name, a CSV path or ``(texts, labels)``.
 
-    Example:
-        >>> texts = [f"{word} film {number}" for number in range(10) for word in ("good", "bad")]
-        >>> split, source = load_source(texts_labels=(texts, ["pos", "neg"] * 10))
-        >>> source["name"], split.sizes["test"], source["fingerprint"] == split.fingerprint
-        ('texts', 4, True)
+    A name among the built-in datasets is a dataset; anything else must be a CSV file
+    (see :func:`rnnclf.data.sources.load_labelled_split`).
     """
     from rnnclf.data.corpora import DATASETS
-    from rnnclf.data.splits import split_dataset
 
-    sizes = {"seed": int(split_seed), "validation_size": validation_size, "test_size": test_size}
-    if (dataset is None) == (texts_labels is None):
-        raise InputError("Give exactly one data source: dataset=NAME or CSV path, or texts_labels=(texts, labels).")
-    if texts_labels is not None:
-        texts, labels = texts_labels
-        frame, source = pd.DataFrame({"text": list(texts), "label": list(labels)}), {"name": "texts", "csv": None}
-    elif str(dataset) in DATASETS:
-        from rnnclf.data.datasets import load_dataset
-
-        frame, source = load_dataset(str(dataset)), {"name": str(dataset), "csv": None}
-    elif Path(dataset).is_file():
-        from rnnclf.data.csv_import import read_table
-
-        table = read_table(dataset, text_column=text_column, label_column=label_column)
-        frame = table.dataframe
-        source = {"name": Path(dataset).stem, "csv": str(dataset), "columns": [table.text_column, table.label_column]}
-    else:
+    by_name = dataset is not None and str(dataset) in DATASETS
+    if dataset is not None and not by_name and not Path(dataset).is_file():
         allowed = ", ".join(sorted(DATASETS))
         raise InputError(f"Received: dataset={str(dataset)!r}; expected a built-in dataset ({allowed}) or an existing CSV file path.")
-    split = split_dataset(frame, seed=int(split_seed), validation_size=validation_size, test_size=test_size)
-    return split, {**source, "fingerprint": split.fingerprint, "sizes": split.sizes, "split": sizes, "report": split.report}
+    return load_labelled_split(
+        dataset=str(dataset) if by_name else None, csv=dataset if dataset is not None and not by_name else None,
+        texts_labels=texts_labels, text_column=text_column, label_column=label_column, seed=split_seed,
+        validation_size=validation_size, test_size=test_size,
+    )
 
 
 def train_and_score(split, params: dict, seed: int, progress: Callable[[dict], object] | None = None):
@@ -188,6 +166,31 @@ class _Progress:
         return forward
 
 
+def _plan(cells: Sequence[str], seeds: int | Sequence[int], params: dict | None) -> tuple[list[str], list[int], dict]:
+    """Checked cells, seeds and shared parameters (before any data is loaded)."""
+    from rnnclf.models import cell_layer_class
+
+    cells = list(dict.fromkeys(str(cell) for cell in cells))
+    if not cells:
+        raise InputError("Received: cells=[]; pass at least one of 'rnn', 'lstm', 'gru'.")
+    for cell in cells:
+        cell_layer_class(cell)  # fail before loading data, with the allowed names
+    seeds = list(range(int(seeds))) if isinstance(seeds, (int, np.integer)) else list(dict.fromkeys(int(seed) for seed in seeds))
+    if not seeds:
+        raise InputError("Received: seeds=[]; pass a positive count or a list of seeds.")
+    shared = {**DEFAULT_PARAMS, **(params or {})}
+    shared.pop("seed", None)
+    shared.pop("cell_type", None)
+    return cells, seeds, shared
+
+
+def _report_run(tracker: "_Progress", record: dict, cell: str, seed: int) -> None:
+    tracker.done += 1
+    summary = {key: record["metrics"][key] for key in METRICS}
+    tracker.send({"stage": "run", "cell": cell, "seed": seed, "fraction": 1.0, "metrics": summary,
+                  "message": f"{cell} seed {seed}: accuracy {summary['accuracy']:.4f}"})
+
+
 def compare(
     dataset=None,
     cells: Sequence[str] = ("rnn", "lstm", "gru"),
@@ -239,21 +242,10 @@ def compare(
     """
     from rnnclf.baseline import tfidf_baseline
     from rnnclf.experiments.gradient_flow import gradient_flow
-    from rnnclf.models import cell_layer_class
 
-    cells = list(dict.fromkeys(str(cell) for cell in cells))
-    if not cells:
-        raise InputError("Received: cells=[]; pass at least one of 'rnn', 'lstm', 'gru'.")
-    for cell in cells:
-        cell_layer_class(cell)  # fail before loading data, with the allowed names
-    seeds = list(range(int(seeds))) if isinstance(seeds, (int, np.integer)) else list(dict.fromkeys(int(seed) for seed in seeds))
-    if not seeds:
-        raise InputError("Received: seeds=[]; pass a positive count or a list of seeds.")
-    shared = {**DEFAULT_PARAMS, **(params or {})}
-    shared.pop("seed", None)
-    shared.pop("cell_type", None)
+    cells, seeds, shared = _plan(cells, seeds, params)
     if save:
-        name = validate_name(name or _default_name(dataset, texts_labels), "comparison name")
+        name = validate_name(name or timestamped_name("compare", "texts" if texts_labels is not None else str(dataset)), "comparison name")
         if _path_for(name).exists() and not overwrite:
             raise InputError(f"A comparison named {name!r} already exists: pick another name or pass overwrite=True (--overwrite).")
 
@@ -263,7 +255,7 @@ def compare(
                                 split_seed=split_seed, validation_size=validation_size, test_size=test_size)
     baseline = tfidf_baseline(split)
     tracker.send({"stage": "baseline", "cell": BASELINE_ROW, "fraction": 1.0, "message": f"TF-IDF + LR accuracy {baseline['accuracy']:.4f}",
-                  "metrics": {key: baseline[key] for key in _METRICS}})
+                  "metrics": {key: baseline[key] for key in METRICS}})
     if tracker.stopped:
         raise ComparisonStopped("Comparison stopped before training; nothing was saved.")
 
@@ -277,13 +269,10 @@ def compare(
                 raise ComparisonStopped(f"Comparison stopped during {cell} seed {seed}; nothing was saved.")
             record.update(cell=cell, accuracy_by_length=_accuracy_by_length(classifier, test_texts, test_labels),
                           latency_ms=_latency_ms(classifier, latency_text, latency_calls))
-            if cell not in flows:
+            if cell not in flows:  # one seed per cell shows the decay; every seed would cost as much again
                 flows[cell] = gradient_flow(classifier, test_texts[:gradient_examples], test_labels[:gradient_examples]).to_dict()
             runs.append(record)
-            tracker.done += 1
-            summary = {key: record["metrics"][key] for key in _METRICS}
-            tracker.send({"stage": "run", "cell": cell, "seed": seed, "fraction": 1.0, "metrics": summary,
-                          "message": f"{cell} seed {seed}: accuracy {summary['accuracy']:.4f}"})
+            _report_run(tracker, record, cell, seed)
             del classifier
 
     result = json_safe({
@@ -303,91 +292,6 @@ def compare(
         result["path"] = str(save_comparison(result, name, overwrite=True))
     tracker.send({"stage": "done", "fraction": 1.0, "message": "comparison finished", "name": name, "path": result.get("path")})
     return result
-
-
-def _default_name(dataset, texts_labels) -> str:
-    stem = "texts" if texts_labels is not None else Path(str(dataset)).stem
-    stem = "".join(character if character.isalnum() or character in "._-" else "-" for character in stem).strip("-._") or "data"
-    return f"compare-{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
-
-
-# ------------------------------------------------------------------------------- tables
-def _spread(values: list) -> tuple[float, float]:
-    """Mean and sample standard deviation (NaN with a single value)."""
-    values = [float(value) for value in values if value is not None]
-    if not values:
-        return math.nan, math.nan
-    return float(np.mean(values)), float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
-
-
-def results_table(result: dict) -> pd.DataFrame:
-    """One row per cell type plus :data:`BASELINE_ROW`: mean and std over seeds.
-
-    Columns: ``runs``, ``accuracy_mean/std``, ``macro_f1_mean/std``,
-    ``mcc_mean/std``, ``parameters``, ``seconds_per_epoch``, ``best_epoch``
-    (mean epoch of the lowest validation loss), ``latency_ms`` (median of the
-    per-run p50) and ``fingerprint`` (the test split each row was scored on).
-    The baseline is one deterministic fit, so its std is NaN.
-
-    Example:
-        >>> results_table(load_comparison("compare-trec")).loc["gru", "accuracy_mean"]  # doctest: +SKIP
-        0.861
-    """
-    rows = {}
-    for cell in result["cells"]:
-        runs = [run for run in result["runs"] if run["cell"] == cell]
-        row: dict = {"runs": len(runs)}
-        for metric in _METRICS:
-            row[f"{metric}_mean"], row[f"{metric}_std"] = _spread([run["metrics"][metric] for run in runs])
-        row["parameters"] = float(runs[0]["parameters"]) if runs else math.nan
-        row["seconds_per_epoch"] = _spread([run["seconds_per_epoch"] for run in runs])[0]
-        row["best_epoch"] = _spread([run["best_epoch"] for run in runs])[0]
-        row["latency_ms"] = float(np.median([run["latency_ms"]["p50"] for run in runs])) if runs else math.nan
-        row["fingerprint"] = runs[0]["fingerprint"] if runs else None
-        rows[cell] = row
-    baseline = result["baseline"]
-    rows[BASELINE_ROW] = {"runs": 1, **{f"{metric}_mean": float(baseline[metric]) for metric in _METRICS},
-                          **{f"{metric}_std": math.nan for metric in _METRICS}, "parameters": math.nan,
-                          "seconds_per_epoch": math.nan, "best_epoch": math.nan, "latency_ms": math.nan,
-                          "fingerprint": baseline["fingerprint"]}
-    columns = ["runs"] + [f"{metric}_{part}" for metric in _METRICS for part in ("mean", "std")]
-    columns += ["parameters", "seconds_per_epoch", "best_epoch", "latency_ms", "fingerprint"]
-    return pd.DataFrame.from_dict(rows, orient="index")[columns]
-
-
-def length_table(result: dict) -> pd.DataFrame:
-    """Mean accuracy per token-length bucket (columns) for each cell type (rows), over seeds.
-
-    Example:
-        >>> length_table(result).columns.tolist()  # doctest: +SKIP
-        ['0-9', '10-19', '20-39']
-    """
-    records = [
-        {"cell": run["cell"], "bucket": bucket["bucket"], "accuracy": bucket["accuracy"]}
-        for run in result["runs"] for bucket in run["accuracy_by_length"]
-    ]
-    if not records:
-        return pd.DataFrame()
-    frame = pd.DataFrame(records)
-    buckets = list(dict.fromkeys(frame["bucket"]))
-    table = frame.pivot_table(index="cell", columns="bucket", values="accuracy", aggfunc="mean")
-    return table.reindex(index=[cell for cell in result["cells"] if cell in table.index], columns=buckets)
-
-
-def learning_curves(result: dict) -> pd.DataFrame:
-    """Per-epoch history of every run, long format: ``cell, seed, epoch, loss, accuracy, val_loss, …``.
-
-    Example:
-        >>> learning_curves(result).groupby("cell")["val_loss"].min()  # doctest: +SKIP
-    """
-    frames = []
-    for run in result["runs"]:
-        history = pd.DataFrame(run["history"])
-        history.insert(0, "epoch", np.arange(1, len(history) + 1))
-        history.insert(0, "seed", run["seed"])
-        history.insert(0, "cell", run["cell"])
-        frames.append(history)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 # ------------------------------------------------------------------------------ storage

@@ -27,9 +27,9 @@ Bidirectional models also read the text from the end, so their curve mixes
 both directions (reported as ``bidirectional=True``).
 
 Example:
-    >>> flow = gradient_flow(classifier, texts, labels)  # doctest: +SKIP
-    >>> flow.distance[:3], [round(value, 4) for value in flow.mean[:3]]  # doctest: +SKIP
-    ([1, 2, 3], [0.0213, 0.0101, 0.0048])
+    >>> flow = gradient_flow(classifier, texts, labels)
+    >>> flow.distance[:3], flow.count[0] == len(texts), flow.mean[0] > flow.mean[2]
+    ([1, 2, 3], True, True)
 """
 
 from __future__ import annotations
@@ -129,14 +129,14 @@ def gradient_flow(
         batch_size: texts per compiled call. Default: 64.
 
     Returns:
-        A :class:`GradientFlow`; plot it with :func:`rnnclf.ui.plots.gradient_flow_figure`
+        A :class:`GradientFlow`; plot it with :func:`rnnclf.ui.charts.gradient_flow_figure`
         (log scale), one per cell type.
 
     Raises:
         ValueError: no texts, an empty text, or labels that are not classes of the model.
 
     Example:
-        >>> gradient_flow(classifier, ["the zing movie"], ["positive"]).count  # doctest: +SKIP
+        >>> gradient_flow(classifier, ["the zing movie"], ["positive"]).count
         [1, 1, 1]
     """
     texts = check_texts(texts)

@@ -10,9 +10,21 @@ options override preset values.
 
 from __future__ import annotations
 
-from rnnclf.errors import InputError
+from rnnclf.common import lookup
 
 __all__ = ["PRESETS", "get_preset"]
+
+# Bidirectional GRU-64 on fine-tuned GloVe 6B 50d: the best configuration of the first
+# accuracy benchmark on the snippet corpora (BENCHMARKS.md), shared by two presets.
+_GLOVE_BIGRU = {
+    "cell_type": "gru",
+    "bidirectional": True,
+    "units": 64,
+    "dropout": 0.3,
+    "pretrained_embeddings": "glove-6b-50d",
+    "epochs": 12,
+    "patience": 2,
+}
 
 PRESETS: dict[str, dict] = {
     "quick": {
@@ -25,15 +37,7 @@ PRESETS: dict[str, dict] = {
     },
     "glove-bigru": {
         "description": "Bidirectional GRU on GloVe 6B 50d vectors (fine-tuned): best accuracy on short snippets.",
-        "params": {
-            "cell_type": "gru",
-            "bidirectional": True,
-            "units": 64,
-            "dropout": 0.3,
-            "pretrained_embeddings": "glove-6b-50d",
-            "epochs": 12,
-            "patience": 2,
-        },
+        "params": dict(_GLOVE_BIGRU),
     },
     "default-sentiment": {
         "description": "The bundled default model: bidirectional GRU on GloVe, trained on 'everyday-sentiment' "
@@ -42,24 +46,11 @@ PRESETS: dict[str, dict] = {
         # Trains into the run store like any preset; `make default-model` then copies the run
         # into data/default-sentiment (the bundled model) with `rnnclf runs export`.
         "name": "default-sentiment",
-        "params": {
-            "cell_type": "gru",
-            "bidirectional": True,
-            "units": 64,
-            "dropout": 0.3,
-            "pretrained_embeddings": "glove-6b-50d",
-            "max_tokens": 20000,
-            "epochs": 12,
-            "patience": 2,
-            "seed": 0,
-        },
+        "params": {**_GLOVE_BIGRU, "max_tokens": 20000, "seed": 0},
     },
 }
 
 
 def get_preset(name: str) -> dict:
     """Return preset ``name``; the error lists the available presets."""
-    if name not in PRESETS:
-        allowed = ", ".join(repr(key) for key in PRESETS)
-        raise InputError(f"Unknown preset. Received: preset={name!r}; expected one of {allowed}.")
-    return PRESETS[name]
+    return lookup(PRESETS, name, "preset", kind="preset")

@@ -7,13 +7,13 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from rnnclf.data.paths import check_input_file, check_writable_directory
+from rnnclf.data.sources import load_labelled_split, timestamped_name
 from rnnclf.errors import InputError
 
 __all__ = ["TrainSpec", "load_training_split", "run_training"]
@@ -49,24 +49,11 @@ class TrainSpec:
 
 def load_training_split(spec: TrainSpec):
     """Deduplicated, stratified, seeded train/validation/test split for ``spec``."""
-    seed = int(spec.params.get("seed", 0))
-    if bool(spec.dataset) == bool(spec.csv):
-        raise InputError("Give exactly one data source: a built-in dataset (--dataset NAME) or a CSV file (--csv PATH).")
-    if spec.dataset:
-        from rnnclf.data.datasets import load_split
-
-        return load_split(spec.dataset, seed=seed, validation_size=spec.validation_size, test_size=spec.test_size)
-    from rnnclf.data.csv_import import read_table
-    from rnnclf.data.splits import split_dataset
-
-    table = read_table(spec.csv, text_column=spec.text_column, label_column=spec.label_column)
-    return split_dataset(table.dataframe, seed=seed, validation_size=spec.validation_size, test_size=spec.test_size)
-
-
-def _default_name(spec: TrainSpec) -> str:
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(spec.source_label()).stem).strip("-._") or "data"
-    cell = spec.params.get("cell_type", "lstm")
-    return f"{cell}-{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    split, _ = load_labelled_split(
+        dataset=spec.dataset or None, csv=spec.csv or None, text_column=spec.text_column, label_column=spec.label_column,
+        seed=int(spec.params.get("seed", 0)), validation_size=spec.validation_size, test_size=spec.test_size,
+    )
+    return split
 
 
 def check_training_spec(spec: TrainSpec, store) -> str:
@@ -85,7 +72,7 @@ def check_training_spec(spec: TrainSpec, store) -> str:
         raise InputError("Give exactly one data source: a built-in dataset (--dataset NAME) or a CSV file (--csv PATH).")
     if spec.csv:
         check_input_file(spec.csv)
-    name = spec.name or store.unique_name(_default_name(spec))
+    name = spec.name or store.unique_name(timestamped_name(spec.params.get("cell_type", "lstm"), spec.source_label()))
     store.path(name)  # validates the name
     if spec.output_dir:
         if Path(spec.output_dir).exists() and not spec.overwrite:

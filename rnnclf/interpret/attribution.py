@@ -25,8 +25,8 @@ read and never receives a score. Compiled ``tf.function`` paths with a
 one trace.
 
 Example:
-    >>> explanation = explain(classifier, "a zing of a film", method="ig")  # doctest: +SKIP
-    >>> explanation.tokens, explanation.target  # doctest: +SKIP
+    >>> explanation = explain(classifier, "a zing of a film", method="ig")
+    >>> explanation.tokens, explanation.target
     (['a', 'zing', 'of', 'a', 'film'], 'positive')
 """
 
@@ -39,10 +39,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from rnnclf import _keras_setup  # noqa: F401
-from rnnclf.common import to_plain
-from rnnclf.encoding import OOV_ID, PAD_ID, EncodedText
+from rnnclf.common import lookup, to_plain
+from rnnclf.encoding import EncodedText
 from rnnclf.errors import InputError
 from rnnclf.interpret.engine import compiled_functions
+from rnnclf.interpret.integrated_gradients import SCHEDULES, integrated_gradients
 from rnnclf.interpret.perturbation import lime_scores, occlusion_scores
 from rnnclf.training import pad_batch
 
@@ -54,7 +55,6 @@ __all__ = [
     "ALIASES",
     "BASELINES",
     "OPTION_DEFAULTS",
-    "SCHEDULES",
     "Explanation",
     "explain",
     "attribute_ids",
@@ -62,8 +62,6 @@ __all__ = [
     "resolve_target",
     "encode_text",
     "classify_rows",
-    "adaptive_alphas",
-    "trapezoid_weights",
 ]
 
 METHODS = ("integrated_gradients", "gradient_x_input", "gradient_norm", "occlusion", "lime")
@@ -90,20 +88,6 @@ OPTION_DEFAULTS: dict[str, dict[str, Any]] = {
     # 0.25 on the cosine distance (LIME's 25 on distance × 100).
     "lime": {"samples": 1000, "seed": 0, "kernel_width": 0.25, "alpha": 1.0},
 }
-# Integrated-gradients schedules: "adaptive" places the steps where the target
-# probability changes (see adaptive_alphas), "uniform" is the textbook grid.
-SCHEDULES = ("adaptive", "uniform")
-# Forward-only points that locate the change along the path (a forward pass of
-# 129 rows costs about a third of the 51-row gradient pass), and the share of
-# steps kept evenly spaced so flat stretches are never skipped. With these, the
-# worst completeness error over 150 saturated marker-word texts was 1.7 %.
-ADAPTIVE_FINE_POINTS = 129
-ADAPTIVE_UNIFORM_SHARE = 0.1
-# Completeness counts as reached when the sum of scores is within 5 % of
-# f(input) − f(baseline), or within 0.005 in probability when that difference
-# is itself too small for a relative error to mean anything.
-COMPLETENESS_TOLERANCE = 0.05
-COMPLETENESS_ABSOLUTE_TOLERANCE = 0.005
 # Rows per call when many masked copies of one text are classified (occlusion,
 # LIME, deletion curves): large enough to amortise the loop overhead of the
 # recurrent kernel, small enough to bound memory for 200-token texts.
@@ -181,8 +165,7 @@ def resolve_method(method: str) -> str:
     name = str(method).strip().lower().replace("-", "_")
     name = ALIASES.get(name, name)
     if name not in METHODS:
-        allowed = ", ".join(repr(choice) for choice in METHODS + tuple(ALIASES))
-        raise InputError(f"Unknown attribution method. Received: method={method!r}; expected one of {allowed}.")
+        lookup(dict.fromkeys(METHODS + tuple(ALIASES)), method, "method", kind="attribution method")
     return name
 
 
@@ -220,7 +203,7 @@ def resolve_target(classifier: "RNNTextClassifier", target, probabilities: np.nd
     finds the integer class ``2``.
 
     Example:
-        >>> resolve_target(classifier, "positive", probabilities)  # doctest: +SKIP
+        >>> resolve_target(classifier, "positive", np.array([0.9, 0.1]))
         1
     """
     if target is None:
@@ -235,7 +218,7 @@ def encode_text(classifier: "RNNTextClassifier", text: str) -> EncodedText:
     """Encode ``text`` with the classifier's encoder; refuse texts without tokens.
 
     Example:
-        >>> encode_text(classifier, "so zing").tokens  # doctest: +SKIP
+        >>> encode_text(classifier, "so zing").tokens
         ['so', 'zing']
     """
     classifier._check_fitted()
@@ -252,100 +235,11 @@ def classify_rows(classifier: "RNNTextClassifier", rows: np.ndarray) -> np.ndarr
     """Probabilities for many equally long id rows, in chunks of :data:`VARIANT_BATCH`.
 
     Example:
-        >>> classify_rows(classifier, np.array([[5, 1, 0, 0], [5, 7, 0, 0]], dtype="int32")).shape  # doctest: +SKIP
+        >>> classify_rows(classifier, np.array([[5, 1, 0, 0], [5, 7, 0, 0]], dtype="int32")).shape
         (2, 2)
     """
     infer = classifier.inference_function
     return np.concatenate([infer(rows[start : start + VARIANT_BATCH]).numpy() for start in range(0, len(rows), VARIANT_BATCH)])
-
-
-def trapezoid_weights(alphas: np.ndarray) -> np.ndarray:
-    """Trapezoid-rule weights for (possibly non-uniform) points ``0 = a_0 < … < a_S = 1``.
-
-    >>> trapezoid_weights(np.array([0.0, 0.5, 1.0])).tolist()
-    [0.25, 0.5, 0.25]
-    """
-    gaps = np.diff(alphas)
-    weights = np.zeros(len(alphas))
-    weights[:-1] += gaps / 2
-    weights[1:] += gaps / 2
-    return weights
-
-
-def adaptive_alphas(
-    fine_alphas: np.ndarray, fine_values: np.ndarray, steps: int, uniform_share: float = ADAPTIVE_UNIFORM_SHARE
-) -> np.ndarray:
-    """``steps + 1`` path points placed where the target probability changes.
-
-    A trained RNN is often saturated: along the path its output can jump from
-    0 to 1 within 1/100 of the way, and 50 evenly spaced points then miss or
-    over-count the jump (relative completeness errors of 50-500 % measured on
-    the marker-word models). Here the target probability ``f`` is first read on
-    a fine forward-only grid; points are then spread with density
-    ``uniform_share · uniform + (1 − uniform_share) · sqrt(|Δf|)`` (smoothed over
-    neighbouring intervals), the inverse of that piecewise-linear CDF. The
-    square root, not ``|Δf|`` itself, keeps points in the exponential tails of
-    a jump, where the trapezoid rule's error would otherwise concentrate.
-
-    Args:
-        fine_alphas: increasing grid from 0 to 1.
-        fine_values: target probability at those points.
-        steps: number of intervals of the returned grid.
-        uniform_share: share of the density spread evenly. Default: 0.1.
-
-    Returns:
-        ``steps + 1`` increasing points from exactly 0 to exactly 1.
-
-    Example:
-        >>> points = adaptive_alphas(np.linspace(0, 1, 101), np.r_[np.zeros(50), np.ones(51)], 10)
-        >>> int(np.sum((points > 0.45) & (points < 0.55)))  # 9 of 11 points where f jumps
-        9
-    """
-    changes = np.sqrt(np.abs(np.diff(fine_values)))
-    changes = np.convolve(np.pad(changes, 1, mode="edge"), [0.25, 0.5, 0.25], mode="valid")
-    uniform = np.full(len(changes), 1.0 / len(changes))
-    density = uniform if changes.sum() <= 1e-12 else uniform_share * uniform + (1 - uniform_share) * changes / changes.sum()
-    cumulative = np.concatenate([[0.0], np.cumsum(density)])
-    alphas = np.interp(np.linspace(0.0, 1.0, steps + 1), cumulative / cumulative[-1], fine_alphas)
-    alphas[0], alphas[-1] = 0.0, 1.0
-    return alphas
-
-
-def _integrated_gradients(
-    classifier, row: np.ndarray, target_index: int, steps: int, baseline: str, schedule: str
-) -> tuple[np.ndarray, dict]:
-    functions = compiled_functions(classifier)
-    baseline_ids = np.full_like(row, OOV_ID if baseline == "unk" else PAD_ID)[None, :]
-    scale = np.float32(0.0 if baseline == "zero" else 1.0)
-    if schedule == "adaptive":
-        fine = np.linspace(0.0, 1.0, ADAPTIVE_FINE_POINTS)
-        values = functions.path_probabilities(row[None, :], baseline_ids, scale, fine.astype("float32")).numpy()
-        alphas = adaptive_alphas(fine, values[:, target_index].astype("float64"), steps)
-    else:
-        alphas = np.linspace(0.0, 1.0, steps + 1)
-    # Trapezoid rule; f(baseline) and f(input) come for free from the first and
-    # last rows of the same batch (alpha = 0 and 1).
-    scores, path = functions.integrated_gradients(
-        row[None, :], baseline_ids, scale, alphas.astype("float32"), trapezoid_weights(alphas).astype("float32"), np.int32(target_index)
-    )
-    scores, path = scores.numpy().astype("float64"), path.numpy()
-    total = float(scores.sum())
-    difference = float(path[-1, target_index]) - float(path[0, target_index])
-    completeness = {
-        "attribution_sum": total,
-        "prediction_difference": difference,
-        "absolute_error": abs(total - difference),
-        "relative_error": abs(total - difference) / max(abs(difference), 1e-12),
-        "target_at_input": float(path[-1, target_index]),
-        "target_at_baseline": float(path[0, target_index]),
-    }
-    # A model whose output jumps along the path (bistable recurrent dynamics on
-    # long texts can make the jump narrower than float32 resolves) breaks any
-    # quadrature: say so instead of returning scores that silently miss the jump.
-    completeness["converged"] = bool(
-        completeness["relative_error"] <= COMPLETENESS_TOLERANCE or completeness["absolute_error"] <= COMPLETENESS_ABSOLUTE_TOLERANCE
-    )
-    return scores, completeness
 
 
 def attribute_ids(
@@ -376,8 +270,8 @@ def attribute_ids(
         ``"completeness"`` (integrated gradients) or ``"details"`` (LIME).
 
     Example:
-        >>> scores, extras = attribute_ids(classifier, [5, 9, 2], 1, "occlusion", width=16)  # doctest: +SKIP
-        >>> scores[3:].tolist() == [0.0] * 13  # doctest: +SKIP
+        >>> scores, extras = attribute_ids(classifier, [5, 9, 2], 1, "occlusion", width=16)
+        >>> scores[3:].tolist() == [0.0] * 13
         True
     """
     name = resolve_method(method)
@@ -392,7 +286,7 @@ def attribute_ids(
         row = np.concatenate([row[:length], np.zeros(int(width) - length, dtype="int32")])
     extras: dict = {"options": resolved}
     if name == "integrated_gradients":
-        scores, extras["completeness"] = _integrated_gradients(
+        scores, extras["completeness"] = integrated_gradients(
             classifier, row, target_index, resolved["steps"], resolved["baseline"], resolved["schedule"]
         )
     elif name in ("gradient_x_input", "gradient_norm"):
@@ -438,8 +332,8 @@ def explain(
         ValueError: empty text, unknown method, option or target class.
 
     Example:
-        >>> result = explain(classifier, "the zing movie", method="occlusion")  # doctest: +SKIP
-        >>> max(zip(result.scores, result.tokens))[1]  # doctest: +SKIP
+        >>> result = explain(classifier, "the zing movie", method="occlusion")
+        >>> max(zip(result.scores, result.tokens))[1]
         'zing'
     """
     started = time.perf_counter()

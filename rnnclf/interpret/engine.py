@@ -189,7 +189,7 @@ def compiled_functions(classifier: "RNNTextClassifier") -> CompiledFunctions:
     classifier is refitted (a new ``model_``).
 
     Example:
-        >>> compiled_functions(classifier).gradients  # doctest: +SKIP
+        >>> compiled_functions(classifier).gradients
         <tensorflow.python.eager.polymorphic_function...>
     """
     classifier._check_fitted()

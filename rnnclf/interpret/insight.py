@@ -13,9 +13,9 @@
   faster than random, i.e. has the larger AOPC.
 
 Example:
-    >>> trajectory = prediction_trajectory(classifier, "the zing movie")  # doctest: +SKIP
-    >>> [round(step[1], 2) for step in trajectory.probabilities]  # doctest: +SKIP
-    [0.41, 0.97, 0.98]
+    >>> trajectory = prediction_trajectory(classifier, "the zing movie")
+    >>> len(trajectory.probabilities), trajectory.probabilities[-1][1] > 0.9  # P(positive) after "movie"
+    (3, True)
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def prediction_trajectory(classifier: "RNNTextClassifier", text: str) -> Traject
         A :class:`Trajectory`; its last row equals ``predict_proba([text])``.
 
     Example:
-        >>> prediction_trajectory(classifier, "the zing movie").method  # doctest: +SKIP
+        >>> prediction_trajectory(classifier, "the zing movie").method
         'one_pass'
     """
     started = time.perf_counter()
@@ -210,8 +210,8 @@ def deletion_curve(
         copies are classified in one batched pass.
 
     Example:
-        >>> curve = deletion_curve(classifier, "the zing movie", method="occlusion")  # doctest: +SKIP
-        >>> curve.aopc > curve.random_aopc  # doctest: +SKIP
+        >>> curve = deletion_curve(classifier, "the zing movie", method="occlusion")
+        >>> curve.aopc > curve.random_aopc
         True
     """
     if int(random_orders) < 1:
@@ -259,7 +259,7 @@ def faithfulness(
         the method beats random), "per_text": [{"aopc", "random_aopc"}, ...]}``.
 
     Example:
-        >>> faithfulness(classifier, ["the zing movie", "a blorp day"], "ig")["wins"]  # doctest: +SKIP
+        >>> faithfulness(classifier, ["the zing movie", "a blorp day"], "ig")["wins"]
         1.0
     """
     texts = list(texts)

@@ -18,11 +18,10 @@ Colours are shared across figures: :data:`CELL_COLORS` per cell type,
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 __all__ = [
     "CELL_COLORS",
@@ -32,16 +31,8 @@ __all__ = [
     "token_heatmap",
     "score_bars",
     "trajectory_figure",
-    "gradient_flow_figure",
     "deletion_figure",
-    "training_curves",
-    "confusion_matrix_figure",
     "probability_bars",
-    "token_length_histogram",
-    "length_histogram",
-    "class_balance",
-    "comparison_curves",
-    "length_accuracy_figure",
 ]
 
 NEGATIVE, NEUTRAL, POSITIVE = "#b2182b", "#f7f7f7", "#2166ac"
@@ -52,14 +43,14 @@ SERIES_COLORS = {"train": "#1f77b4", "validation": "#ff7f0e", "method": POSITIVE
 CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 # Tokens longer than this are shortened in cells (the hover shows them whole).
 TOKEN_DISPLAY_CHARACTERS = 12
-_LAYOUT = dict(template="plotly_white", margin=dict(l=40, r=20, t=50, b=40))
+LAYOUT = dict(template="plotly_white", margin=dict(l=40, r=20, t=50, b=40))
 
 
-def _as_dict(value) -> dict:
+def as_dict(value) -> dict:
     return value.to_dict() if hasattr(value, "to_dict") else dict(value)
 
 
-def _class_color(index: int) -> str:
+def class_color(index: int) -> str:
     return CLASS_COLORS[index % len(CLASS_COLORS)]
 
 
@@ -125,7 +116,7 @@ def token_heatmap(tokens: Sequence[str], scores: Sequence[float], *, columns: in
         )
     )
     figure.update_layout(
-        **_LAYOUT,
+        **LAYOUT,
         title=title,
         height=90 + 34 * rows,
         xaxis=dict(visible=False),
@@ -161,7 +152,7 @@ def score_bars(tokens: Sequence[str], scores: Sequence[float], *, top_k: int | N
             hovertemplate="%{customdata}: %{y:+.4f}<extra></extra>",
         )
     )
-    figure.update_layout(**_LAYOUT, title=title, yaxis_title="score", xaxis_tickangle=-45 if len(keep) > 12 else 0)
+    figure.update_layout(**LAYOUT, title=title, yaxis_title="score", xaxis_tickangle=-45 if len(keep) > 12 else 0)
     return figure
 
 
@@ -177,7 +168,7 @@ def trajectory_figure(trajectory) -> go.Figure:
         >>> len(figure.data), list(figure.data[1].y)
         (2, [0.5, 0.9])
     """
-    data = _as_dict(trajectory)
+    data = as_dict(trajectory)
     tokens, probabilities = data["tokens"], np.asarray(data["probabilities"], dtype="float64")
     positions = list(range(1, len(tokens) + 1))
     figure = go.Figure()
@@ -188,7 +179,7 @@ def trajectory_figure(trajectory) -> go.Figure:
                 y=probabilities[:, index].tolist(),
                 mode="lines+markers" if len(tokens) <= 60 else "lines",
                 name=str(name),
-                line=dict(color=_class_color(index)),
+                line=dict(color=class_color(index)),
                 customdata=tokens,
                 hovertemplate="after #%{x} %{customdata}: %{y:.3f}<extra>" + str(name) + "</extra>",
             )
@@ -196,58 +187,11 @@ def trajectory_figure(trajectory) -> go.Figure:
     # Token ticks stay readable up to ~40 tokens; longer texts show positions.
     ticks = dict(tickmode="array", tickvals=positions, ticktext=[_short(token) for token in tokens], tickangle=-45) if len(tokens) <= 40 else {}
     figure.update_layout(
-        **_LAYOUT,
+        **LAYOUT,
         title="Prediction after each token",
         xaxis=dict(title="tokens read", **ticks),
         yaxis=dict(title="probability", range=[0, 1]),
         hovermode="x unified",
-    )
-    return figure
-
-
-def gradient_flow_figure(flows: Mapping[str, Any] | Sequence[Any], *, band: bool = False) -> go.Figure:
-    """Mean ``‖∂L/∂x_t‖`` against distance from the end, one line per model, log y.
-
-    Args:
-        flows: :class:`rnnclf.experiments.gradient_flow.GradientFlow` results (or their dicts),
-            as a list or as ``{legend name: flow}``.
-        band: also shade the 10th–90th percentile band (two more traces per flow).
-
-    Example:
-        >>> flow = {"cell_type": "gru", "distance": [1, 2], "mean": [1e-2, 1e-3], "p10": [1e-3, 1e-4], "p90": [2e-2, 2e-3]}
-        >>> figure = gradient_flow_figure([flow])
-        >>> len(figure.data), figure.layout.yaxis.type
-        (1, 'log')
-    """
-    named = flows.items() if isinstance(flows, Mapping) else [(None, flow) for flow in flows]
-    figure = go.Figure()
-    for name, flow in named:
-        data = _as_dict(flow)
-        cell = str(data.get("cell_type", ""))
-        label = name or (cell + (" (bidirectional)" if data.get("bidirectional") else ""))
-        color = CELL_COLORS.get(cell, CLASS_COLORS[len(figure.data) % len(CLASS_COLORS)])
-        dash = "dash" if data.get("bidirectional") else "solid"
-        if band:
-            figure.add_trace(go.Scatter(x=data["distance"], y=data["p90"], mode="lines", line=dict(width=0, color=color),
-                                        showlegend=False, hoverinfo="skip", legendgroup=label))
-            figure.add_trace(go.Scatter(x=data["distance"], y=data["p10"], mode="lines", line=dict(width=0, color=color),
-                                        fill="tonexty", opacity=0.2, showlegend=False, hoverinfo="skip", legendgroup=label))
-        figure.add_trace(
-            go.Scatter(
-                x=data["distance"],
-                y=data["mean"],
-                mode="lines",
-                name=label,
-                legendgroup=label,
-                line=dict(color=color, dash=dash),
-                hovertemplate="%{x} tokens before the end: %{y:.2e}<extra>" + label + "</extra>",
-            )
-        )
-    figure.update_layout(
-        **_LAYOUT,
-        title="Gradient flow through time",
-        xaxis_title="distance from the last token (steps)",
-        yaxis=dict(title="mean ‖∂L/∂xₜ‖", type="log"),
     )
     return figure
 
@@ -264,7 +208,7 @@ def deletion_figure(curve) -> go.Figure:
         >>> [trace.name for trace in deletion_figure(curve).data]
         ['occlusion (AOPC 0.500)', 'random (AOPC 0.300)']
     """
-    data = _as_dict(curve)
+    data = as_dict(curve)
     figure = go.Figure()
     for key, name, color, aopc in (
         ("probabilities", data["method"], SERIES_COLORS["method"], data["aopc"]),
@@ -280,91 +224,10 @@ def deletion_figure(curve) -> go.Figure:
             )
         )
     figure.update_layout(
-        **_LAYOUT,
+        **LAYOUT,
         title=f"Deletion curve (target: {data['target']})",
         xaxis=dict(title="share of tokens replaced by <unk>", tickformat=".0%"),
         yaxis=dict(title="target probability", range=[0, 1]),
-    )
-    return figure
-
-
-def training_curves(history: Mapping[str, Sequence[float]], *, best_epoch: int | None = None) -> go.Figure:
-    """Loss and accuracy per epoch, training vs validation, side by side.
-
-    Args:
-        history: Keras-style history, e.g. ``{"loss": [...], "val_loss": [...],
-            "accuracy": [...], "val_accuracy": [...]}``; missing keys are skipped.
-        best_epoch: 1-based epoch to mark (e.g. the one early stopping kept).
-
-    Example:
-        >>> len(training_curves({"loss": [1, .5], "val_loss": [1.1, .7], "accuracy": [.5, .8]}).data)
-        3
-    """
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))
-    for column, metric in enumerate(("loss", "accuracy"), start=1):
-        for prefix, split in (("", "train"), ("val_", "validation")):
-            values = history.get(prefix + metric)
-            if not values:
-                continue
-            figure.add_trace(
-                go.Scatter(
-                    x=list(range(1, len(values) + 1)),
-                    y=list(values),
-                    mode="lines+markers",
-                    name=split,
-                    legendgroup=split,
-                    showlegend=column == 1 or "loss" not in history,
-                    line=dict(color=SERIES_COLORS[split]),
-                ),
-                row=1,
-                col=column,
-            )
-        if best_epoch:
-            figure.add_vline(x=best_epoch, line_dash="dot", line_color="#7f7f7f", row=1, col=column)
-    figure.update_xaxes(title_text="epoch")
-    figure.update_layout(**_LAYOUT, title="Training curves")
-    return figure
-
-
-def confusion_matrix_figure(matrix: Sequence[Sequence[int]], labels: Sequence[str], *, normalize: bool = True) -> go.Figure:
-    """Confusion matrix heatmap (rows = true, columns = predicted).
-
-    Args:
-        matrix: counts, as in ``evaluate_predictions(...)["confusion_matrix"]["matrix"]``.
-        labels: class names in matrix order.
-        normalize: colour by share of each true class (counts stay in the cells). Default: ``True``.
-
-    Example:
-        >>> figure = confusion_matrix_figure([[8, 2], [1, 9]], ["neg", "pos"])
-        >>> figure.data[0].z.round(2).tolist()
-        [[0.8, 0.2], [0.1, 0.9]]
-    """
-    counts = np.asarray(matrix, dtype="float64")
-    labels = [str(label) for label in labels]
-    if counts.shape != (len(labels), len(labels)):
-        raise ValueError(f"The confusion matrix has shape {counts.shape} but there are {len(labels)} labels: pass a square matrix in label order.")
-    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    values = shares if normalize else counts
-    text = [[f"{int(count)}<br>{share:.0%}" for count, share in zip(row_counts, row_shares)] for row_counts, row_shares in zip(counts, shares)]
-    figure = go.Figure(
-        go.Heatmap(
-            z=values,
-            x=labels,
-            y=labels,
-            text=text,
-            texttemplate="%{text}",
-            colorscale="Blues",
-            zmin=0,
-            zmax=1 if normalize else None,
-            hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>",
-            colorbar=dict(title="share" if normalize else "count", thickness=12),
-        )
-    )
-    figure.update_layout(
-        **_LAYOUT,
-        title="Confusion matrix",
-        xaxis=dict(title="predicted", type="category"),
-        yaxis=dict(title="true", type="category", autorange="reversed"),
     )
     return figure
 
@@ -387,7 +250,7 @@ def probability_bars(probabilities: Mapping[str, float], *, highlight: str | Non
             y=names,
             orientation="h",
             marker=dict(
-                color=[_class_color(index) for index in range(len(names))],
+                color=[class_color(index) for index in range(len(names))],
                 line=dict(color=["#000000" if name == highlight else "rgba(0,0,0,0)" for name in names], width=2),
             ),
             text=[f"{value:.1%}" for value in values],
@@ -395,133 +258,7 @@ def probability_bars(probabilities: Mapping[str, float], *, highlight: str | Non
             hovertemplate="%{y}: %{x:.3f}<extra></extra>",
         )
     )
-    figure.update_layout(**_LAYOUT, title="Class probabilities", xaxis=dict(range=[0, 1], title="probability"),
+    figure.update_layout(**LAYOUT, title="Class probabilities", xaxis=dict(range=[0, 1], title="probability"),
                          yaxis=dict(type="category"), height=120 + 40 * len(names))
     return figure
 
-
-def token_length_histogram(lengths: Sequence[int], *, max_length: int | None = None, bins: int = 40) -> go.Figure:
-    """Histogram of texts' token counts, with the model's ``max_length`` marked.
-
-    Args:
-        lengths: tokens per text.
-        max_length: draw a line here and say how many texts it truncates.
-        bins: number of bins. Default: 40.
-
-    Example:
-        >>> figure = token_length_histogram([3, 5, 9, 30], max_length=10)
-        >>> len(figure.data), figure.layout.shapes[0].x0
-        (1, 10)
-    """
-    lengths = np.asarray(lengths, dtype="int64")
-    if lengths.size == 0:
-        raise ValueError("Nothing to draw: pass the token count of at least one text.")
-    figure = go.Figure(go.Histogram(x=lengths, nbinsx=int(bins), marker_color=SERIES_COLORS["train"],
-                                    hovertemplate="%{x} tokens: %{y} texts<extra></extra>"))
-    if max_length is not None:
-        truncated = float(np.mean(lengths > max_length))
-        figure.add_vline(x=max_length, line_dash="dash", line_color=NEGATIVE,
-                         annotation_text=f"max_length {max_length} ({truncated:.1%} truncated)", annotation_position="top right")
-    figure.update_layout(**_LAYOUT, title="Tokens per text", xaxis_title="tokens", yaxis_title="texts", bargap=0.05)
-    return figure
-
-
-def length_histogram(histogram: Mapping[str, Sequence[float]], percentiles: Mapping[str, float] | None = None) -> go.Figure:
-    """Token-length histogram from pre-binned counts (``dataset_stats(...)["histogram"]``).
-
-    Args:
-        histogram: ``{"bin_edges": [...], "counts": [...]}`` with one more edge than counts.
-        percentiles: optional ``{"p95": .., "p99": ..}`` drawn as dashed lines.
-
-    Example:
-        >>> figure = length_histogram({"bin_edges": [1, 5, 9], "counts": [4, 2]}, {"p95": 7.5})
-        >>> list(figure.data[0].y), len(figure.layout.shapes)
-        ([4, 2], 1)
-    """
-    edges, counts = list(histogram.get("bin_edges", [])), list(histogram.get("counts", []))
-    if len(edges) != len(counts) + 1 or not counts:
-        raise ValueError("A histogram needs bin_edges with exactly one more value than counts.")
-    centers = [(low + high) / 2 for low, high in zip(edges[:-1], edges[1:])]
-    widths = [high - low for low, high in zip(edges[:-1], edges[1:])]
-    labels = [f"{low:g}–{high:g}" for low, high in zip(edges[:-1], edges[1:])]
-    figure = go.Figure(go.Bar(x=centers, y=counts, width=widths, customdata=labels, marker_color=SERIES_COLORS["train"],
-                              hovertemplate="%{customdata} tokens: %{y} texts<extra></extra>"))
-    for name, value in (percentiles or {}).items():
-        if name in ("p95", "p99"):
-            figure.add_vline(x=value, line_dash="dash", line_color=NEGATIVE, annotation_text=name, annotation_position="top")
-    figure.update_layout(**_LAYOUT, title="Tokens per text", xaxis_title="tokens", yaxis_title="texts", bargap=0.05)
-    return figure
-
-
-def class_balance(counts: Mapping[str, int]) -> go.Figure:
-    """Bar chart of examples per class, with each class's share in the hover.
-
-    Example:
-        >>> list(class_balance({"ham": 8, "spam": 2}).data[0].x)
-        ['ham', 'spam']
-    """
-    if not counts:
-        raise ValueError("Nothing to draw: pass at least one class count.")
-    labels, values = [str(label) for label in counts], [int(value) for value in counts.values()]
-    total = sum(values) or 1
-    figure = go.Figure(go.Bar(x=labels, y=values, marker_color=[_class_color(i) for i in range(len(labels))],
-                              text=[f"{value / total:.0%}" for value in values], textposition="outside",
-                              hovertemplate="%{x}: %{y} texts<extra></extra>"))
-    figure.update_layout(**_LAYOUT, title="Class balance", yaxis_title="texts", showlegend=False)
-    return figure
-
-
-def comparison_curves(curves, metric: str = "val_loss") -> go.Figure:
-    """Mean learning curve per cell type over seeds (band = min–max over seeds).
-
-    Args:
-        curves: long table with columns ``cell, seed, epoch`` and metric columns
-            (:func:`rnnclf.experiments.compare.learning_curves`).
-        metric: column to draw. Default: ``"val_loss"`` (falls back to ``"loss"``).
-
-    Example:
-        >>> import pandas as pd
-        >>> table = pd.DataFrame({"cell": ["gru"] * 2, "seed": [0, 0], "epoch": [1, 2], "val_loss": [0.7, 0.5]})
-        >>> list(comparison_curves(table).data[-1].y)
-        [0.7, 0.5]
-    """
-    figure = go.Figure()
-    if len(curves) == 0:
-        figure.update_layout(**_LAYOUT, title="No learning curves recorded")
-        return figure
-    if metric not in curves.columns:
-        metric = "loss"
-    for cell, rows in curves.groupby("cell", sort=False):
-        grouped = rows.groupby("epoch")[metric]
-        epochs = list(grouped.mean().index)
-        color = CELL_COLORS.get(str(cell), _class_color(len(figure.data)))
-        figure.add_trace(go.Scatter(x=epochs + epochs[::-1], y=list(grouped.max()) + list(grouped.min())[::-1],
-                                    fill="toself", line=dict(width=0), fillcolor=color, opacity=0.15,
-                                    showlegend=False, hoverinfo="skip"))
-        figure.add_trace(go.Scatter(x=epochs, y=list(grouped.mean()), mode="lines+markers", name=str(cell).upper(),
-                                    line=dict(color=color)))
-    figure.update_layout(**_LAYOUT, title=f"Learning curves ({metric.replace('_', ' ')}, mean over seeds)",
-                         xaxis_title="epoch", yaxis_title=metric.replace("_", " "))
-    return figure
-
-
-def length_accuracy_figure(table) -> go.Figure:
-    """Accuracy per token-length bucket, one group of bars per cell type.
-
-    Args:
-        table: cells as rows, length buckets as columns (:func:`rnnclf.experiments.compare.length_table`).
-
-    Example:
-        >>> import pandas as pd
-        >>> table = pd.DataFrame({"0-9": [0.9, 0.8], "10+": [0.7, 0.85]}, index=["rnn", "gru"])
-        >>> [trace.name for trace in length_accuracy_figure(table).data]
-        ['RNN', 'GRU']
-    """
-    figure = go.Figure()
-    for cell, row in table.iterrows():
-        figure.add_trace(go.Bar(x=[str(column) for column in table.columns], y=list(row.values), name=str(cell).upper(),
-                                marker_color=CELL_COLORS.get(str(cell), _class_color(len(figure.data))),
-                                hovertemplate="%{x} tokens: %{y:.1%}<extra></extra>"))
-    figure.update_layout(**_LAYOUT, title="Accuracy by text length", barmode="group", xaxis_title="tokens per text",
-                         yaxis_title="accuracy", yaxis_tickformat=".0%")
-    return figure

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rnnclf.ui import plots
+from rnnclf.ui import charts
 
 __all__ = ["metric_row", "render_metrics", "render_run_details", "render_dataset_stats"]
 
@@ -26,7 +26,7 @@ def render_metrics(metrics: dict, key: str) -> None:
     left, right = st.columns([1, 1])
     matrix = metrics.get("confusion_matrix")
     if matrix:
-        left.plotly_chart(plots.confusion_matrix_figure(matrix["matrix"], matrix["labels"]), key=f"{key}-confusion")
+        left.plotly_chart(charts.confusion_matrix_figure(matrix["matrix"], matrix["labels"]), key=f"{key}-confusion")
     per_class = metrics.get("per_class")
     if per_class:
         table = pd.DataFrame(per_class).T.rename_axis("class").reset_index()
@@ -48,7 +48,7 @@ def render_run_details(meta: dict, key: str) -> None:
     render_metrics(meta.get("metrics") or {}, key)
     history = meta.get("history") or {}
     if history.get("loss"):
-        st.plotly_chart(plots.training_curves(history), key=f"{key}-curves")
+        st.plotly_chart(charts.training_curves(history), key=f"{key}-curves")
     with st.expander("Configuration (JSON)"):
         st.json({"params": params, "dataset": dataset, "versions": meta.get("versions", {})}, expanded=False)
 
@@ -61,14 +61,14 @@ def render_dataset_stats(stats: dict, key: str) -> None:
     columns[2].metric("Duplicates", f"{stats.get('duplicates', 0):,}")
     columns[3].metric("Vocabulary", f"{stats.get('vocabulary_size', 0):,}")
     left, right = st.columns(2)
-    left.plotly_chart(plots.class_balance(stats.get("class_counts", {})), key=f"{key}-classes")
+    left.plotly_chart(charts.class_balance(stats.get("class_counts", {})), key=f"{key}-classes")
     if stats.get("histogram", {}).get("counts"):
-        right.plotly_chart(plots.length_histogram(stats["histogram"], stats.get("token_length")), key=f"{key}-lengths")
+        right.plotly_chart(charts.length_histogram(stats["histogram"], stats.get("token_length")), key=f"{key}-lengths")
 
 
 def render_comparison(result: dict, key: str) -> None:
     """Results table, learning curves, accuracy by length and gradient flow of a comparison."""
-    from rnnclf.experiments.compare import (
+    from rnnclf.experiments.comparison_tables import (
         BASELINE_ROW,
         learning_curves,
         length_table,
@@ -93,13 +93,13 @@ def render_comparison(result: dict, key: str) -> None:
     st.dataframe(shown, key=f"{key}-table")
     st.caption("Mean ± standard deviation over seeds, all on the same test split; the baseline is one deterministic fit.")
     left, right = st.columns(2)
-    left.plotly_chart(plots.comparison_curves(learning_curves(result)), key=f"{key}-curves")
-    right.plotly_chart(plots.length_accuracy_figure(length_table(result)), key=f"{key}-lengths")
+    left.plotly_chart(charts.comparison_curves(learning_curves(result)), key=f"{key}-curves")
+    right.plotly_chart(charts.length_accuracy_figure(length_table(result)), key=f"{key}-lengths")
     flows = result.get("gradient_flow") or {}
     if flows:
         st.markdown("**Gradient flow through time** — how much the loss still 'feels' a word t steps before the end. "
                     "A SimpleRNN's curve falls off fast (vanishing gradients); LSTM and GRU gates keep it up.")
-        st.plotly_chart(plots.gradient_flow_figure(flows, band=True), key=f"{key}-flow")
+        st.plotly_chart(charts.gradient_flow_figure(flows, band=True), key=f"{key}-flow")
 
 
 def _mean_std(row, metric: str) -> str:

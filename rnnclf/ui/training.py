@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnclf.ui import plots
+from rnnclf.ui import charts
 
 __all__ = ["history_from_events", "live_training_curves", "train_arguments"]
 
@@ -25,7 +25,7 @@ def history_from_events(events: list[dict]) -> dict[str, list[float]]:
 def live_training_curves(events: list[dict]) -> None:
     history = history_from_events(events)
     if history.get("loss"):
-        st.plotly_chart(plots.training_curves(history), key=f"live-curves-{len(events)}")
+        st.plotly_chart(charts.training_curves(history), key=f"live-curves-{len(events)}")
     else:
         st.caption("Curves appear after the first epoch.")
 

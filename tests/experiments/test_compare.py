@@ -10,14 +10,16 @@ import pytest
 
 from rnnclf.cli import main
 from rnnclf.experiments.compare import (
-    BASELINE_ROW,
     compare,
-    learning_curves,
-    length_table,
     list_comparisons,
     load_comparison,
-    results_table,
     save_comparison,
+)
+from rnnclf.experiments.comparison_tables import (
+    BASELINE_ROW,
+    learning_curves,
+    length_table,
+    results_table,
 )
 from tests.conftest import marker_texts
 

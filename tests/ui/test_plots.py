@@ -8,7 +8,7 @@ import pytest
 
 from rnnclf.experiments.gradient_flow import GradientFlow
 from rnnclf.interpret.insight import DeletionCurve, Trajectory
-from rnnclf.ui import plots
+from rnnclf.ui import charts, plots
 
 
 def _points(trace) -> int:
@@ -70,12 +70,12 @@ def _flow(cell_type, bidirectional=False):
 
 
 def test_gradient_flow_lines_per_cell_type_on_a_log_scale():
-    figure = plots.gradient_flow_figure([_flow("rnn"), _flow("lstm"), _flow("gru", bidirectional=True)])
+    figure = charts.gradient_flow_figure([_flow("rnn"), _flow("lstm"), _flow("gru", bidirectional=True)])
     assert figure.layout.yaxis.type == "log"
     assert [trace.name for trace in figure.data] == ["rnn", "lstm", "gru (bidirectional)"]
     assert [trace.line.color for trace in figure.data] == [plots.CELL_COLORS[cell] for cell in ("rnn", "lstm", "gru")]
     assert all(len(trace.x) == 3 for trace in figure.data)
-    banded = plots.gradient_flow_figure({"my lstm": _flow("lstm")}, band=True)
+    banded = charts.gradient_flow_figure({"my lstm": _flow("lstm")}, band=True)
     assert len(banded.data) == 3 and banded.data[-1].name == "my lstm"
 
 
@@ -91,22 +91,22 @@ def test_deletion_curve_method_vs_random():
 
 def test_training_curves_from_a_history_dict():
     history = {"loss": [1.0, .6, .4], "val_loss": [1.1, .8, .7], "accuracy": [.5, .7, .9], "val_accuracy": [.5, .6, .8]}
-    figure = plots.training_curves(history, best_epoch=3)
+    figure = charts.training_curves(history, best_epoch=3)
     assert len(figure.data) == 4 and all(len(trace.x) == 3 for trace in figure.data)
     assert {trace.line.color for trace in figure.data} == {plots.SERIES_COLORS["train"], plots.SERIES_COLORS["validation"]}
     assert sum(trace.showlegend for trace in figure.data) == 2  # one legend entry per split
-    assert len(plots.training_curves({"loss": [1.0]}).data) == 1
+    assert len(charts.training_curves({"loss": [1.0]}).data) == 1
 
 
 def test_confusion_matrix_counts_and_shares():
-    figure = plots.confusion_matrix_figure([[8, 2, 0], [1, 9, 0], [0, 0, 0]], ["a", "b", "c"])
+    figure = charts.confusion_matrix_figure([[8, 2, 0], [1, 9, 0], [0, 0, 0]], ["a", "b", "c"])
     heatmap = figure.data[0]
     assert np.asarray(heatmap.z).shape == (3, 3)
     assert heatmap.text[0][0] == "8<br>80%"
     assert np.asarray(heatmap.z)[2].tolist() == [0, 0, 0]  # a class without examples does not divide by zero
-    assert list(plots.confusion_matrix_figure([[1, 2], [3, 4]], ["a", "b"], normalize=False).data[0].z[1]) == [3, 4]
+    assert list(charts.confusion_matrix_figure([[1, 2], [3, 4]], ["a", "b"], normalize=False).data[0].z[1]) == [3, 4]
     with pytest.raises(ValueError, match="square matrix"):
-        plots.confusion_matrix_figure([[1, 2]], ["a", "b"])
+        charts.confusion_matrix_figure([[1, 2]], ["a", "b"])
 
 
 def test_probability_bars_outline_the_top_class():
@@ -119,8 +119,8 @@ def test_probability_bars_outline_the_top_class():
 
 def test_token_length_histogram_marks_max_length():
     lengths = [3, 5, 8, 40, 41, 12]
-    figure = plots.token_length_histogram(lengths, max_length=30)
+    figure = charts.token_length_histogram(lengths, max_length=30)
     assert len(figure.data) == 1 and list(figure.data[0].x) == lengths
     assert figure.layout.shapes[0].x0 == 30
     assert "33.3% truncated" in figure.layout.annotations[0].text
-    assert len(plots.token_length_histogram(lengths).layout.shapes) == 0
+    assert len(charts.token_length_histogram(lengths).layout.shapes) == 0

@@ -1,0 +1,100 @@
+"""Tables from a comparison result (the dict :func:`rnnclf.experiments.compare.compare` returns
+or :func:`~rnnclf.experiments.compare.load_comparison` reads): one row per cell with mean ± std
+over seeds next to the baseline, accuracy by text length, and the learning curves.
+
+>>> [round(value, 4) for value in _spread([0.8, 0.9])]
+[0.85, 0.0707]
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["BASELINE_ROW", "METRICS", "results_table", "length_table", "learning_curves"]
+
+# The row name of the TF-IDF + logistic-regression baseline in every table.
+BASELINE_ROW = "tfidf-logreg"
+# Test metrics reported per run (mean ± std over seeds in the tables).
+METRICS = ("accuracy", "macro_f1", "mcc")
+
+
+# ------------------------------------------------------------------------------- tables
+def _spread(values: list) -> tuple[float, float]:
+    """Mean and sample standard deviation (NaN with a single value)."""
+    values = [float(value) for value in values if value is not None]
+    if not values:
+        return math.nan, math.nan
+    return float(np.mean(values)), float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
+
+
+def results_table(result: dict) -> pd.DataFrame:
+    """One row per cell type plus :data:`BASELINE_ROW`: mean and std over seeds.
+
+    Columns: ``runs``, ``accuracy_mean/std``, ``macro_f1_mean/std``,
+    ``mcc_mean/std``, ``parameters``, ``seconds_per_epoch``, ``best_epoch``
+    (mean epoch of the lowest validation loss), ``latency_ms`` (median of the
+    per-run p50) and ``fingerprint`` (the test split each row was scored on).
+    The baseline is one deterministic fit, so its std is NaN.
+
+    Example:
+        >>> results_table(load_comparison("compare-trec")).loc["gru", "accuracy_mean"]  # doctest: +SKIP
+        0.861
+    """
+    rows = {}
+    for cell in result["cells"]:
+        runs = [run for run in result["runs"] if run["cell"] == cell]
+        row: dict = {"runs": len(runs)}
+        for metric in METRICS:
+            row[f"{metric}_mean"], row[f"{metric}_std"] = _spread([run["metrics"][metric] for run in runs])
+        row["parameters"] = float(runs[0]["parameters"]) if runs else math.nan
+        row["seconds_per_epoch"] = _spread([run["seconds_per_epoch"] for run in runs])[0]
+        row["best_epoch"] = _spread([run["best_epoch"] for run in runs])[0]
+        row["latency_ms"] = float(np.median([run["latency_ms"]["p50"] for run in runs])) if runs else math.nan
+        row["fingerprint"] = runs[0]["fingerprint"] if runs else None
+        rows[cell] = row
+    baseline = result["baseline"]
+    rows[BASELINE_ROW] = {"runs": 1, **{f"{metric}_mean": float(baseline[metric]) for metric in METRICS},
+                          **{f"{metric}_std": math.nan for metric in METRICS}, "parameters": math.nan,
+                          "seconds_per_epoch": math.nan, "best_epoch": math.nan, "latency_ms": math.nan,
+                          "fingerprint": baseline["fingerprint"]}
+    columns = ["runs"] + [f"{metric}_{part}" for metric in METRICS for part in ("mean", "std")]
+    columns += ["parameters", "seconds_per_epoch", "best_epoch", "latency_ms", "fingerprint"]
+    return pd.DataFrame.from_dict(rows, orient="index")[columns]
+
+
+def length_table(result: dict) -> pd.DataFrame:
+    """Mean accuracy per token-length bucket (columns) for each cell type (rows), over seeds.
+
+    Example:
+        >>> length_table(result).columns.tolist()  # doctest: +SKIP
+        ['0-9', '10-19', '20-39']
+    """
+    records = [
+        {"cell": run["cell"], "bucket": bucket["bucket"], "accuracy": bucket["accuracy"]}
+        for run in result["runs"] for bucket in run["accuracy_by_length"]
+    ]
+    if not records:
+        return pd.DataFrame()
+    frame = pd.DataFrame(records)
+    buckets = list(dict.fromkeys(frame["bucket"]))
+    table = frame.pivot_table(index="cell", columns="bucket", values="accuracy", aggfunc="mean")
+    return table.reindex(index=[cell for cell in result["cells"] if cell in table.index], columns=buckets)
+
+
+def learning_curves(result: dict) -> pd.DataFrame:
+    """Per-epoch history of every run, long format: ``cell, seed, epoch, loss, accuracy, val_loss, …``.
+
+    Example:
+        >>> learning_curves(result).groupby("cell")["val_loss"].min()  # doctest: +SKIP
+    """
+    frames = []
+    for run in result["runs"]:
+        history = pd.DataFrame(run["history"])
+        history.insert(0, "epoch", np.arange(1, len(history) + 1))
+        history.insert(0, "seed", run["seed"])
+        history.insert(0, "cell", run["cell"])
+        frames.append(history)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
