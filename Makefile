@@ -26,12 +26,13 @@ fetch-default: $(STAMP)
 app: fetch-default
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-# Debian's Chromium drives the end-to-end browser test (Playwright uses it; no browser download).
+# Debian's Chromium drives the end-to-end browser test (Playwright uses it; no browser download);
+# the Noto CJK fonts let it draw Chinese text instead of empty boxes in the screenshots.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; } || { \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium is missing: install it (e.g. sudo apt-get install chromium) for the browser test"; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "Chromium or the CJK fonts are missing: install them (e.g. sudo apt-get install chromium fonts-noto-cjk) for the browser test"; fi; }
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q

@@ -6,18 +6,21 @@ from rnnclf.batch import predictions_frame
 from rnnclf.data.csv_import import read_table_bytes
 from rnnclf.errors import DatasetError, RnnclfError
 from rnnclf.interpret.analysis import METHOD_LABELS, analyze_text
-from rnnclf.store import RunError
+from rnnclf.store import RunError, route_bundled_model
 from rnnclf.ui import plots
-from rnnclf.ui.models import load_active_classifier
+from rnnclf.ui.models import load_active_classifier, load_classifier
 from rnnclf.ui.state import show_flash
 
-# Written for this app: everyday sentences that show off attribution.
+# Written for this app: everyday sentences that show off attribution, in both languages the
+# bundled models read (a Chinese one switches to the Chinese model when it is installed).
 EXAMPLES = [
     "The waiter was friendly and the pasta was delicious.",
     "My new phone keeps freezing and support never answered my emails.",
     "What a beautiful morning for a walk by the river!",
     "The film started well, but the ending was a boring mess.",
     "The hotel was not bad at all, and the staff were really helpful.",
+    "快递很快，包装也很用心，下次还会再来买。",
+    "用了两天就坏了，客服一直不回消息，太失望了。",
 ]
 
 st.title("Classify")
@@ -45,25 +48,50 @@ with single_tab:
     if not text.strip():
         st.info("The text is empty: type a sentence above or pick an example.")
     else:
+        answering, routed = route_bundled_model(model_name, text)
+        if routed:
+            try:
+                classifier = load_classifier(answering)
+                st.info(routed)
+            except RunError as error:
+                st.warning(f"{routed} — but it cannot be loaded ({error}); the active model answers instead.")
+        if target is not None and target not in classifier.classes_:
+            target = None
         try:
             analysis = analyze_text(classifier, text, method=method, target=target)
         except RnnclfError as error:
             st.error(str(error))
         else:
             explanation = analysis.explanation
+            coverage = explanation.coverage
+            guess = coverage["total_tokens"] > 0 and coverage["known_tokens"] == 0
+            for warning in explanation.warnings:
+                (st.error if guess and warning == explanation.warnings[0] else st.warning)(warning)
             for note in analysis.notes:
                 st.warning(note)
             probabilities = explanation.probabilities
             label = str(explanation.predicted)
             top, chart = st.columns([1, 2])
-            top.metric("Prediction", label, f"{probabilities[label]:.1%} confident", delta_color="off")
-            top.caption(f"{METHOD_LABELS[method]} · {analysis.seconds * 1000:.0f} ms")
+            if guess:
+                top.metric("A guess, not a prediction", label, f"knows 0 of {coverage['total_tokens']} words", delta_color="off")
+            else:
+                top.metric("Prediction", label, f"{probabilities[label]:.1%} confident", delta_color="off")
+            unknown = coverage["unknown_tokens"]
+            top.caption(
+                f"Known words: {coverage['known_tokens']} of {coverage['total_tokens']} ({coverage['coverage']:.0%})"
+                + (f" · unknown ⁽?⁾: {', '.join(unknown[:8])}{' …' if len(unknown) > 8 else ''}" if unknown else "")
+                + f"  \n{METHOD_LABELS[method]} · {analysis.seconds * 1000:.0f} ms"
+            )
             chart.plotly_chart(plots.probability_bars(probabilities, highlight=label), key="classify-probabilities")
 
             st.markdown(f"**Which words pushed towards _{explanation.target}_** (blue = towards, red = against)")
-            st.plotly_chart(plots.token_heatmap(explanation.tokens, explanation.scores), key="classify-heatmap")
+            unknown_flags = [token_id == 1 for token_id in explanation.token_ids]  # 1 = <unk>
+            st.plotly_chart(plots.token_heatmap(explanation.tokens, explanation.scores, unknown=unknown_flags), key="classify-heatmap")
+            if any(unknown_flags):
+                st.caption("⁽?⁾ marks words the model does not know: it reads them all as the same unknown word.")
             bars, trajectory = st.columns(2)
-            bars.plotly_chart(plots.score_bars(explanation.tokens, explanation.scores, top_k=15), key="classify-bars")
+            bars.plotly_chart(plots.score_bars(explanation.tokens, explanation.scores, top_k=15, unknown=unknown_flags),
+                              key="classify-bars")
             trajectory.plotly_chart(plots.trajectory_figure(analysis.trajectory), key="classify-trajectory")
             trajectory.caption("The prediction after reading each word: how the RNN's opinion forms as it reads.")
 

@@ -7,6 +7,7 @@ from rnnclf.experiments.compare import list_comparisons, load_comparison
 from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_comparison
+from rnnclf.ui.training import TOKENIZER_LABELS, TOKENIZER_OPTIONS
 
 st.title("Compare cell types")
 st.caption("Every cell type is trained with the same settings on the same deduplicated, stratified split; "
@@ -25,6 +26,10 @@ with st.expander("New comparison", expanded=not list_comparisons()):
     epochs = b.number_input("Max epochs", 1, 50, 5, key="compare-epochs")
     units = c.number_input("Units", 4, 256, 32, step=8, key="compare-units")
     arguments += ["--cells", ",".join(cells), "--seeds", str(seeds), "--epochs", str(epochs), "--units", str(units)]
+    tokenizer = a.selectbox("Tokenizer", TOKENIZER_OPTIONS, format_func=TOKENIZER_LABELS.get, key="compare-tokenizer",
+                            help="Automatic picks jieba words for Chinese data and the tweet tokenizer otherwise.")
+    if tokenizer != "auto":
+        arguments += ["--tokenizer", tokenizer]
     if not cells:
         problem = "Pick at least one cell type."
     if problem:

@@ -9,7 +9,12 @@ from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_metrics
 from rnnclf.ui.state import flash, set_active_model, show_flash
-from rnnclf.ui.training import live_training_curves, train_arguments
+from rnnclf.ui.training import (
+    TOKENIZER_LABELS,
+    TOKENIZER_OPTIONS,
+    live_training_curves,
+    train_arguments,
+)
 
 st.title("Train a model")
 show_flash()
@@ -50,6 +55,10 @@ with st.expander("Advanced options"):
     params["pretrained_embeddings"] = "glove-6b-50d" if a.checkbox("Start from GloVe 6B 50d", bool(params.get("pretrained_embeddings")), key="train-glove") else None
     if b.checkbox("Balance classes", False, key="train-balance", help="Weight classes by inverse frequency (imbalanced data)."):
         params["class_weight"] = "balanced"
+    tokenizer = c.selectbox("Tokenizer", TOKENIZER_OPTIONS, format_func=TOKENIZER_LABELS.get, key="train-tokenizer",
+                            help="Automatic picks jieba words for Chinese data and the tweet tokenizer otherwise.")
+    if tokenizer != "auto":
+        params["tokenizer"] = tokenizer
 if params.get("pretrained_embeddings"):
     params.pop("embedding_dim", None)
 name = st.text_input("Run name (optional)", key="train-name", placeholder="e.g. gru-movies")

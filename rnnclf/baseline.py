@@ -24,6 +24,7 @@ from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
 from sklearn.pipeline import make_pipeline
 
 from rnnclf.data.splits import DatasetSplit
+from rnnclf.text import suggest_tokenizer
 
 __all__ = ["tfidf_baseline"]
 
@@ -31,7 +32,8 @@ __all__ = ["tfidf_baseline"]
 _MAX_ITERATIONS = 2000
 
 
-def tfidf_baseline(split: DatasetSplit, ngram_range: tuple[int, int] = (1, 2), regularization: float = 1.0) -> dict:
+def tfidf_baseline(split: DatasetSplit, ngram_range: tuple[int, int] | None = None, regularization: float = 1.0,
+                   analyzer: str | None = None) -> dict:
     """Fit TF-IDF n-grams + logistic regression on ``split.train``; score on ``split.test``.
 
     The validation part is not used: the baseline has nothing to tune early,
@@ -39,16 +41,21 @@ def tfidf_baseline(split: DatasetSplit, ngram_range: tuple[int, int] = (1, 2), r
 
     Args:
         split: A :class:`~rnnclf.data.splits.DatasetSplit`.
-        ngram_range: Word n-gram sizes. Default: ``(1, 2)``.
+        ngram_range: n-gram sizes. Default: ``(1, 2)`` for words, ``(1, 3)`` for characters.
         regularization: Inverse regularization strength ``C`` of the
             logistic regression. Default: ``1.0``.
+        analyzer: ``"word"`` or ``"char_wb"``. Default: characters for Chinese, Japanese and
+            Korean texts (written without spaces, where sklearn's word pattern would take a
+            whole sentence as one "word"), words otherwise.
 
     Returns:
         JSON-safe ``{"accuracy", "macro_f1", "mcc", "train_size", "test_size",
         "fingerprint", "model"}``.
     """
+    analyzer = analyzer or ("word" if suggest_tokenizer(split.train["text"].tolist()) == "tweet" else "char_wb")
+    ngram_range = ngram_range or ((1, 2) if analyzer == "word" else (1, 3))
     model = make_pipeline(
-        TfidfVectorizer(ngram_range=ngram_range, sublinear_tf=True),
+        TfidfVectorizer(analyzer=analyzer, ngram_range=ngram_range, sublinear_tf=True),
         LogisticRegression(C=regularization, max_iter=_MAX_ITERATIONS),
     )
     # Labels as strings so int and str labels behave the same in sklearn's metrics.
@@ -63,7 +70,7 @@ def tfidf_baseline(split: DatasetSplit, ngram_range: tuple[int, int] = (1, 2), r
         "test_size": len(split.test),
         "fingerprint": split.fingerprint,
         "model": (
-            f"tfidf(word {ngram_range[0]}-{ngram_range[1]}-grams, sublinear tf) "
+            f"tfidf({'word' if analyzer == 'word' else 'character'} {ngram_range[0]}-{ngram_range[1]}-grams, sublinear tf) "
             f"+ logistic regression (C={regularization})"
         ),
     }

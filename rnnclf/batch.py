@@ -1,9 +1,10 @@
 """Classify many texts at once, reporting unusable rows instead of failing on them.
 
+>>> from rnnclf.encoding import EncodedText
 >>> class Upper:  # a stand-in classifier: "positive" when the text is in capitals
 ...     class_names = ["negative", "positive"]
 ...     class encoder_:
-...         encode = staticmethod(lambda text: type("E", (), {"ids": [1] * len(text.split())}))
+...         encode = staticmethod(lambda text: EncodedText(text.split(), [2] * len(text.split())))
 ...     def predict_ids(self, sequences):
 ...         import numpy as np
 ...         return np.array([[0.2, 0.8]] * len(sequences))
@@ -15,21 +16,27 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-__all__ = ["predict_records", "predictions_frame"]
+from rnnclf.coverage import word_coverage
+
+__all__ = ["predict_records", "predictions_frame", "flat_record", "COVERAGE_COLUMNS"]
 
 
 def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str] | None = None) -> list[dict]:
-    """One dict per text: ``{"text", "label", "probabilities"}`` or ``{"text", "label": None, "error"}``.
+    """One dict per text: ``{"text", "label", "probabilities", <coverage>, "warnings"}`` or
+    ``{"text", "label": None, "error"}``.
 
-    Empty (or whitespace-only) and non-string texts are reported in ``error``,
+    ``<coverage>`` is ``known_tokens``, ``total_tokens``, ``coverage``, ``unknown_tokens``
+    and ``language`` (see :mod:`rnnclf.coverage`); ``warnings`` says when an answer is a
+    guess. Empty (or whitespace-only) and non-string texts are reported in ``error``,
     as are the positions listed in ``problems`` (e.g. lines that were not valid
     UTF-8, with the reason); every other text is classified in one
     length-bucketed pass.
     """
     texts = list(texts)
     problems = problems or {}
+    model_languages = getattr(classifier, "model_languages", [])
     rows: list[dict] = []
-    usable_positions, sequences = [], []
+    usable_positions, sequences, reports = [], [], []
     for position, text in enumerate(texts):
         if position in problems:
             rows.append({"text": text if isinstance(text, str) else str(text), "label": None, "error": problems[position]})
@@ -37,34 +44,57 @@ def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str
         if not isinstance(text, str):
             rows.append({"text": "" if text is None else str(text), "label": None, "error": "missing text"})
             continue
-        ids = classifier.encoder_.encode(text).ids
-        if not ids:
+        encoded = classifier.encoder_.encode(text)
+        if not encoded.ids:
             rows.append({"text": text, "label": None, "error": "empty text"})
             continue
         rows.append({"text": text})
         usable_positions.append(position)
-        sequences.append(ids)
+        sequences.append(encoded.ids)
+        reports.append(word_coverage(encoded, text, model_languages).to_dict())
     labels = classifier.class_names
     probabilities = classifier.predict_ids(sequences) if sequences else []
-    for position, row_probabilities in zip(usable_positions, probabilities):
+    for position, row_probabilities, report in zip(usable_positions, probabilities, reports):
+        report.pop("model_languages")
         rows[position] = {
             "text": texts[position],
             "label": labels[int(row_probabilities.argmax())],
             "probabilities": {label: float(p) for label, p in zip(labels, row_probabilities)},
+            **report,
         }
     return rows
 
 
+COVERAGE_COLUMNS = ("known_tokens", "total_tokens", "coverage", "unknown_tokens", "language", "warnings")
+
+
+def flat_record(row: dict, labels: Sequence[str], digits: int | None = None) -> dict:
+    """One result of :func:`predict_records` as a flat table row: ``p_<class>`` columns,
+    unknown tokens joined by spaces, warnings by `` | ``.
+
+    >>> flat_record({"text": "hi", "label": "pos", "probabilities": {"neg": 0.25, "pos": 0.75}, "known_tokens": 1,
+    ...              "total_tokens": 1, "coverage": 1.0, "unknown_tokens": [], "language": "latin", "warnings": []},
+    ...             ["neg", "pos"])["p_pos"]
+    0.75
+    """
+    probabilities = row.get("probabilities") or {}
+    record = {"text": row["text"], "label": row.get("label")}
+    for label in labels:
+        value = probabilities.get(label)
+        record[f"p_{label}"] = round(value, digits) if value is not None and digits is not None else value
+    for column in COVERAGE_COLUMNS:
+        value = row.get(column)
+        record[column] = " | ".join(value) if column == "warnings" and value is not None else (
+            " ".join(value) if column == "unknown_tokens" and value is not None else value)
+    record["error"] = row.get("error", "")
+    return record
+
+
 def predictions_frame(classifier, texts: Sequence[str]):
-    """``predict_records`` as a table: text, label, one ``p_<class>`` column per class, error."""
+    """``predict_records`` as a table: text, label, one ``p_<class>`` column per class, coverage, warnings, error."""
     import pandas as pd
 
     labels = classifier.class_names
-    records = []
-    for row in predict_records(classifier, texts):
-        probabilities = row.get("probabilities") or {}
-        record = {"text": row["text"], "label": row.get("label")}
-        record.update({f"p_{label}": probabilities.get(label) for label in labels})
-        record["error"] = row.get("error", "")
-        records.append(record)
-    return pd.DataFrame.from_records(records, columns=["text", "label", *[f"p_{label}" for label in labels], "error"])
+    records = [flat_record(row, labels) for row in predict_records(classifier, texts)]
+    columns = ["text", "label", *[f"p_{label}" for label in labels], *COVERAGE_COLUMNS, "error"]
+    return pd.DataFrame.from_records(records, columns=columns)

@@ -27,9 +27,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from rnnclf.common import to_plain
+from rnnclf.coverage import WordCoverage, word_coverage
 from rnnclf.data.embeddings import PRETRAINED_EMBEDDINGS
 from rnnclf.encoding import TextEncoder
 from rnnclf.errors import InputError
+from rnnclf.language import language_shares, main_languages
 from rnnclf.sampling import class_weights, hold_out
 from rnnclf.store import embedding_width, model_from_bytes, model_to_bytes
 from rnnclf.text import TOKENIZERS
@@ -209,6 +211,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             validation = tuple(held_out) if held_out[0] is not None else None
 
         encoder_params = {name: getattr(self, name) for name in _ENCODER_PARAMS}
+        self.languages_ = language_shares(_evenly_spaced(texts, LANGUAGE_SAMPLE))
         self.encoder_ = TextEncoder(**encoder_params).fit(texts)
         sequences = self.encoder_.encode_ids(texts)
         self.model_ = self._build_network()
@@ -367,12 +370,31 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(texts), axis=1)]
 
     def predict_one(self, text: str) -> dict:
-        """Label and ``{label: probability}`` for one text, via the fast path."""
+        """Label, ``{label: probability}`` and word coverage for one text, via the fast path.
+
+        Besides ``label`` and ``probabilities`` the answer says how much of the text
+        the model knows (``known_tokens``, ``total_tokens``, ``coverage``,
+        ``unknown_tokens``), the text's ``language``, and ``warnings`` — empty unless
+        the answer is a guess (no known word), rests on few known words, or the
+        text is in a language the model was not trained on (see :mod:`rnnclf.coverage`).
+        """
         probabilities = self.predict_proba([text])[0]
         return {
             "label": to_plain(self.classes_[int(np.argmax(probabilities))]),
             "probabilities": {str(to_plain(label)): float(p) for label, p in zip(self.classes_, probabilities)},
+            **_coverage_fields(self.word_coverage(text)),
         }
+
+    def word_coverage(self, text: str) -> WordCoverage:
+        """Which tokens of ``text`` the model knows, and the warnings that follow (see :mod:`rnnclf.coverage`)."""
+        self._check_fitted()
+        return word_coverage(self.encoder_.encode(text), text, self.model_languages)
+
+    @property
+    def model_languages(self) -> list[str]:
+        """Languages (scripts) this model was trained on, e.g. ``["latin"]`` or ``["zh"]``."""
+        self._check_fitted()
+        return main_languages(getattr(self, "languages_", None) or {})
 
     def evaluate(self, texts: Sequence[str], labels: Sequence) -> dict:
         """Accuracy, macro-F1, MCC, per-class report, confusion matrix (and ROC-AUC if binary)."""
@@ -398,6 +420,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             "params": self.get_params(),
             "classes": [to_plain(label) for label in self.classes_],
             "embedding_dim": getattr(self, "embedding_dim_", self.embedding_dim),
+            "languages": getattr(self, "languages_", None),
             "vocabulary_size": self.encoder_.vocabulary_size,
             "max_length": self.encoder_.max_length_,
             "parameters": count_parameters(self.model_),
@@ -459,12 +482,30 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         classifier.history_ = meta.get("history", {})
         for attribute in ("best_epoch", "epochs_run", "training_seconds", "epoch_seconds", "embedding_coverage"):
             setattr(classifier, attribute + "_", meta.get(attribute))
+        # Runs saved before languages were recorded: the script of their vocabulary tells.
+        classifier.languages_ = meta.get("languages") or language_shares(files.encoder.vocabulary_[2:])
         # The model's embedding layer knows the width really used (runs before 0.2 did not record it).
         classifier.embedding_dim_ = embedding_width(files.model)
         classifier.run_meta_ = meta
         classifier.run_path_ = files.directory
         classifier._inference = None
         return classifier
+
+
+# Detecting the language of this many training texts (evenly spaced) is plenty and takes well under a second.
+LANGUAGE_SAMPLE = 5000
+
+
+def _evenly_spaced(items: list, count: int) -> list:
+    if len(items) <= count:
+        return items
+    return [items[index] for index in np.linspace(0, len(items) - 1, count).astype(int)]
+
+
+def _coverage_fields(report: WordCoverage) -> dict:
+    fields = report.to_dict()
+    fields.pop("model_languages")
+    return fields
 
 
 def load_run(name_or_path: str | Path, root: str | Path | None = None) -> RNNTextClassifier:

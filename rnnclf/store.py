@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from rnnclf.common import to_json, versions
-from rnnclf.data.paths import DEFAULT_MODEL_DIR, runs_dir, validate_name
+from rnnclf.data.paths import BUNDLED_MODELS, bundled_model_dir, runs_dir, validate_name
 from rnnclf.errors import RunError
 
-__all__ = ["RunStore", "RunError", "RunFiles", "write_run", "read_run_files", "read_meta", "resolve_run", "run_archive", "export_run", "RUN_FORMAT",
+__all__ = ["RunStore", "RunError", "RunFiles", "write_run", "read_run_files", "read_meta", "resolve_run", "run_archive", "export_run", "route_bundled_model", "RUN_FORMAT",
            "model_to_bytes", "model_from_bytes", "embedding_width"]
 
 RUN_FORMAT = "rnnclf-run"
@@ -209,21 +209,48 @@ def read_run_files(directory: Path) -> RunFiles:
 
 
 def resolve_run(name_or_path: str | Path, root: Path | None = None) -> Path:
-    """Turn ``"default"``, a run name or a path into a run directory path."""
+    """Turn a bundled model's name (``"default"``, ``"default-zh"``), a run name or a path into a run directory."""
     text = str(name_or_path)
-    if text == DEFAULT_MODEL_NAME:
-        if not (DEFAULT_MODEL_DIR / META_FILE).is_file():
+    if text in BUNDLED_MODELS:
+        directory = bundled_model_dir(text)
+        if directory is None:
             raise RunError(
-                f"The bundled default model is not installed here (looked in {DEFAULT_MODEL_DIR}). "
-                "Install rnnclf from its repository (`pip install .` or `make app`), or train your own with "
-                "`rnnclf train --preset default-sentiment` and use `--model default-sentiment`."
+                f"The bundled model {text!r} is not installed here (it lives in data/{BUNDLED_MODELS[text][0]} of the "
+                "repository). Install rnnclf from its repository (`pip install .` or `make app`), or train your own "
+                "and use it by name (`rnnclf train --preset ...`)."
             )
-        return DEFAULT_MODEL_DIR
+        return directory
     candidate = Path(text).expanduser()
     if os.sep in text or (os.altsep and os.altsep in text) or candidate.is_absolute():
         return candidate
     validate_name(text)
     return Path(root or runs_dir()) / text
+
+
+def route_bundled_model(active: str, text: str) -> tuple[str, str | None]:
+    """The bundled model that should answer ``text`` while bundled model ``active`` is in use.
+
+    Returns ``(name, note)``: ``active`` and ``None`` when it reads the text's
+    language (or is not a bundled model, or no bundled model reads that language);
+    otherwise the bundled model for the language and a sentence saying so.
+
+    >>> route_bundled_model("my-own-run", "这个产品质量太差了")
+    ('my-own-run', None)
+    >>> route_bundled_model("default", "What a lovely cafe")
+    ('default', None)
+    """
+    from rnnclf.language import LANGUAGE_NAMES, detect_language
+
+    if active not in BUNDLED_MODELS:
+        return active, None
+    language = detect_language(text)
+    if language in ("none", BUNDLED_MODELS[active][1]):
+        return active, None
+    for name, (_, reads) in BUNDLED_MODELS.items():
+        if reads == language and bundled_model_dir(name) is not None:
+            spoken = LANGUAGE_NAMES.get(language, language)
+            return name, f"This text looks {spoken}, so the bundled {spoken} model ({name!r}) answered it instead of {active!r}."
+    return active, None
 
 
 class RunStore:

@@ -93,7 +93,7 @@ def test_tags_declare_one_dimensional_string_input_and_required_labels():
         ("clipnorm", 0, "None or a float in the range (0, inf)"),
         ("patience", -1, "None or an int >= 0"),
         ("class_weight", "balance", "one of None, 'balanced' or a dict"),
-        ("tokenizer", "jieba-typo", "one of 'tweet', 'treebank', 'regexp'"),
+        ("tokenizer", "jieba-typo", "one of 'tweet', 'treebank', 'regexp', 'jieba', 'char'"),
         ("max_tokens", 2, "an int >= 3"),
         ("seed", -5, "an int in [0, 4294967295]"),
         ("pretrained_embeddings", "glove-42", "None or one of 'glove-6b-50d'"),

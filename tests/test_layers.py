@@ -5,8 +5,8 @@ still a dependency). Layers, lowest first — a module may import its own layer
 or lower ones, never a higher one::
 
     0  errors, common, _keras_setup
-    1  text, data/*, validation, sampling
-    2  encoding, optimizers, evaluation
+    1  text, data/*, validation, sampling, language
+    2  encoding, optimizers, evaluation, coverage
     3  models, training, store, baseline, batch
     4  classifier
     5  interpret/*, experiments/*
@@ -25,8 +25,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rnnclf"
 
 LAYERS = [
     ("rnnclf.errors", "rnnclf.common", "rnnclf._keras_setup"),
-    ("rnnclf.text", "rnnclf.data", "rnnclf.validation", "rnnclf.sampling"),
-    ("rnnclf.encoding", "rnnclf.optimizers", "rnnclf.evaluation"),
+    ("rnnclf.text", "rnnclf.data", "rnnclf.validation", "rnnclf.sampling", "rnnclf.language"),
+    ("rnnclf.encoding", "rnnclf.optimizers", "rnnclf.evaluation", "rnnclf.coverage"),
     ("rnnclf.models", "rnnclf.training", "rnnclf.store", "rnnclf.baseline", "rnnclf.batch"),
     ("rnnclf.classifier",),
     ("rnnclf.interpret", "rnnclf.experiments"),

@@ -100,3 +100,22 @@ def test_corrupt_meta_and_foreign_directories(store, trained_gru, tmp_path):
         load_run(str(foreign))
     with pytest.raises(RunError, match="No run at"):
         load_run(str(tmp_path / "missing"))
+
+
+def test_routing_between_bundled_models_by_language(trained_gru, tmp_path, monkeypatch):
+    from rnnclf.data import paths
+    from rnnclf.store import resolve_run, route_bundled_model
+
+    monkeypatch.setattr(paths, "_BUNDLED_PLACES", (tmp_path,))
+    trained_gru.save(tmp_path / "default-sentiment")
+    assert resolve_run("default") == tmp_path / "default-sentiment"
+    # No Chinese model installed: the English default keeps answering (and its warnings say why it is unreliable).
+    assert route_bundled_model("default", "质量很好") == ("default", None)
+    with pytest.raises(RunError, match="The bundled model 'default-zh' is not installed here"):
+        resolve_run("default-zh")
+    trained_gru.save(tmp_path / "default-sentiment-zh")
+    assert route_bundled_model("default", "质量很好") == (
+        "default-zh", "This text looks Chinese, so the bundled Chinese model ('default-zh') answered it instead of 'default'.")
+    assert route_bundled_model("default-zh", "what a lovely cafe")[0] == "default"
+    assert route_bundled_model("default", "😀") == ("default", None)
+    assert route_bundled_model("my-run", "质量很好") == ("my-run", None)  # a user's own model is never swapped

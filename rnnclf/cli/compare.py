@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from rnnclf.cli.train import TOKENIZER_CHOICES
 from rnnclf.errors import InputError
 
 __all__ = ["register", "run_command", "list_command", "show_command"]
@@ -31,7 +32,7 @@ __all__ = ["register", "run_command", "list_command", "show_command"]
 # Command-line option -> RNNTextClassifier parameter; unset options keep compare.DEFAULT_PARAMS.
 _PARAMETER_OPTIONS = {
     "epochs": int, "units": int, "embedding_dim": int, "num_layers": int, "batch_size": int,
-    "learning_rate": float, "dropout": float, "patience": int, "max_tokens": int, "max_length": int,
+    "learning_rate": float, "dropout": float, "patience": int, "max_tokens": int, "max_length": int, "tokenizer": str,
 }
 
 _EPILOG = """forms:
@@ -73,6 +74,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     experiment.add_argument("--patience", type=int, help="early-stopping patience in epochs (default 2)")
     experiment.add_argument("--max-tokens", type=int, help="vocabulary size (default 20000)")
     experiment.add_argument("--max-length", type=int, help="tokens per text (default: 99th percentile)")
+    experiment.add_argument("--tokenizer", choices=TOKENIZER_CHOICES,
+                            help="default: from the language of the data (jieba for Chinese, tweet otherwise)")
     experiment.add_argument("--bidirectional", action="store_true", help="bidirectional recurrent layers")
     experiment.add_argument("--glove", action="store_true", help="initialise the embedding from GloVe 6B 50d")
     output = parser.add_argument_group("output")

@@ -69,7 +69,7 @@ def explain_command(args) -> int:
     if args.json:
         payload = explanation.to_dict()
         keys = ("tokens", "scores", "target", "probabilities", "completeness", "predicted", "method", "options",
-                "seconds", "dropped_tokens", "details")
+                "seconds", "dropped_tokens", "details", "coverage", "warnings")
         print(json.dumps({key: payload[key] for key in keys if key in payload}, ensure_ascii=False))
     else:
         print(format_table(explanation.to_dict()))
@@ -94,9 +94,13 @@ def format_table(payload: dict) -> str:
         f"  method: {payload['method']}  {payload['seconds'] * 1000:.0f} ms",
         f"{'#':>4}  {'token':<20} {'score':>10}",
     ]
+    unknown = set(payload.get("coverage", {}).get("unknown_tokens", []))
     for position, (token, score) in enumerate(zip(payload["tokens"], scores), start=1):
         bar = ("+" if score >= 0 else "-") * round(abs(score) / largest * BAR_WIDTH)
-        lines.append(f"{position:>4}  {token[:20]:<20} {score:>+10.4f}  {bar}".rstrip())
+        shown = f"{token[:14]} (?)" if token in unknown else token[:20]  # (?) = not in the model's vocabulary
+        lines.append(f"{position:>4}  {shown:<20} {score:>+10.4f}  {bar}".rstrip())
+    for warning in payload.get("warnings", []):
+        lines.append(f"warning: {warning}")
     completeness = payload.get("completeness")
     if completeness:
         lines.append(

@@ -13,6 +13,7 @@ import csv
 import sys
 from pathlib import Path
 
+from rnnclf.batch import COVERAGE_COLUMNS, flat_record
 from rnnclf.cli.checks import check_input_file, check_model_available, check_output_file
 from rnnclf.cli.output import print_json
 from rnnclf.common import atomic_output, to_json
@@ -64,12 +65,14 @@ def _write_results(stream, results: list[dict], labels: list[str], as_json: bool
             stream.write(to_json(row) + "\n")
         return
     writer = csv.writer(stream)
-    writer.writerow(["text", "label"] + [f"p_{label}" for label in labels] + ["error"])
+    header = ["text", "label", *[f"p_{label}" for label in labels], *COVERAGE_COLUMNS, "error"]
+    writer.writerow(header)
     for row in results:
-        probabilities = row.get("probabilities") or {}
-        writer.writerow([row["text"], row.get("label") or ""] + [
-            f"{probabilities[label]:.6f}" if label in probabilities else "" for label in labels
-        ] + [row.get("error", "")])
+        record = flat_record(row, labels, digits=6)
+        writer.writerow(["" if record[column] is None else record[column] for column in header])
+    warned = sum(1 for row in results if row.get("warnings"))
+    if warned:
+        print(f"note: {warned} answer(s) carry warnings (few or no known words, or another language)", file=sys.stderr)
 
 
 def _skipped_note(results: list[dict], problems: dict[int, str]) -> str | None:
@@ -111,6 +114,9 @@ def _predict(args) -> int:
             print(result["label"])
             for label, probability in result["probabilities"].items():
                 print(f"  {label:>12}  {probability:.4f}")
+            print(f"  known words {result['known_tokens']}/{result['total_tokens']} ({result['coverage']:.0%})")
+            for warning in result["warnings"]:
+                print(f"warning: {warning}", file=sys.stderr)
         return 0
 
     from rnnclf.batch import predict_records

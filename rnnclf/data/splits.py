@@ -26,7 +26,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from rnnclf.errors import DatasetError
-from rnnclf.text import normalize_whitespace, tokenize
+from rnnclf.text import normalize_whitespace, suggest_tokenizer, tokenize
 
 __all__ = [
     "DatasetSplit",
@@ -251,8 +251,11 @@ _PERCENTILES = (50, 90, 95, 99)
 _MAX_BINS = 30
 
 
-def dataset_stats(frame: pd.DataFrame, tokenizer: str = "tweet") -> dict:
+def dataset_stats(frame: pd.DataFrame, tokenizer: str | None = None) -> dict:
     """Describe a table: size, duplicates, classes and token lengths (JSON-safe).
+
+    ``tokenizer`` defaults to the one suited to the texts' language
+    (:func:`rnnclf.text.suggest_tokenizer`: jieba for Chinese), so token counts mean words.
 
     ``vocabulary_size`` counts distinct lower-cased tokens. Histogram bins are
     whole token counts grouped into at most 30 bins.
@@ -262,6 +265,7 @@ def dataset_stats(frame: pd.DataFrame, tokenizer: str = "tweet") -> dict:
     >>> stats["unique_rows"], stats["class_counts"], stats["token_length"]["max"]
     (2, {'0': 1, '1': 2}, 2)
     """
+    tokenizer = tokenizer or suggest_tokenizer(frame["text"].tolist())
     tokenized = [tokenize(str(text), tokenizer) for text in frame["text"]]
     lengths = np.array([len(tokens) for tokens in tokenized], dtype=np.int64)
     vocabulary = {token.lower() for tokens in tokenized for token in tokens}

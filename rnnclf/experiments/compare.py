@@ -38,6 +38,7 @@ from rnnclf.data.paths import comparisons_dir, validate_name
 from rnnclf.data.sources import load_labelled_split, timestamped_name
 from rnnclf.errors import InputError
 from rnnclf.experiments.comparison_tables import BASELINE_ROW, METRICS, results_table
+from rnnclf.text import suggest_tokenizer
 
 __all__ = [
     "DEFAULT_PARAMS",
@@ -253,6 +254,7 @@ def compare(
     tracker.send({"stage": "data", "fraction": 0.0, "message": "loading and splitting the data"})
     split, source = load_source(dataset, texts_labels=texts_labels, text_column=text_column, label_column=label_column,
                                 split_seed=split_seed, validation_size=validation_size, test_size=test_size)
+    shared.setdefault("tokenizer", suggest_tokenizer(split.train["text"].tolist()))  # jieba for Chinese data
     baseline = tfidf_baseline(split)
     tracker.send({"stage": "baseline", "cell": BASELINE_ROW, "fraction": 1.0, "message": f"TF-IDF + LR accuracy {baseline['accuracy']:.4f}",
                   "metrics": {key: baseline[key] for key in METRICS}})

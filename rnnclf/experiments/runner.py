@@ -15,6 +15,7 @@ from typing import Callable
 from rnnclf.data.paths import check_input_file, check_writable_directory
 from rnnclf.data.sources import load_labelled_split, timestamped_name
 from rnnclf.errors import InputError
+from rnnclf.text import suggest_tokenizer
 
 __all__ = ["TrainSpec", "load_training_split", "run_training"]
 
@@ -103,7 +104,11 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
 
     report({"stage": "data", "fraction": 0.0, "message": f"loading {spec.source_label()}"})
     split = load_training_split(spec)
-    classifier = RNNTextClassifier(**spec.params)
+    params = dict(spec.params)
+    if "tokenizer" not in params:  # a Chinese CSV trains with jieba without a flag
+        params["tokenizer"] = suggest_tokenizer(split.train["text"].tolist())
+        report({"stage": "data", "fraction": 0.0, "message": f"tokenizer {params['tokenizer']} (chosen from the language of the texts)"})
+    classifier = RNNTextClassifier(**params)
     report({"stage": "data", "fraction": 0.0, "message": f"{len(split.train)} train / {len(split.validation)} validation / {len(split.test)} test texts"})
     classifier.fit(
         split.train["text"].tolist(),

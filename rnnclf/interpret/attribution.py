@@ -40,6 +40,7 @@ import numpy as np
 
 from rnnclf import _keras_setup  # noqa: F401
 from rnnclf.common import lookup, to_plain
+from rnnclf.coverage import word_coverage
 from rnnclf.encoding import EncodedText
 from rnnclf.errors import InputError
 from rnnclf.interpret.engine import compiled_functions
@@ -118,6 +119,9 @@ class Explanation:
             the path faster than the steps resolve: raise ``steps`` or prefer
             occlusion for this text.
         details: other method facts (e.g. LIME's surrogate fit).
+        coverage: word coverage of the text (:class:`rnnclf.coverage.WordCoverage` as a dict:
+            ``known_tokens``, ``total_tokens``, ``coverage``, ``unknown_tokens``, ``language``).
+        warnings: sentences for people when the answer is a guess or the language is foreign.
     """
 
     tokens: list[str]
@@ -134,6 +138,8 @@ class Explanation:
     characters_cut: int = 0
     completeness: dict | None = None
     details: dict = field(default_factory=dict)
+    coverage: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def truncated(self) -> bool:
@@ -347,6 +353,7 @@ def explain(
         classifier, encoded.ids, target_index, name, reference=float(probabilities[target_index]), **options
     )
     classes = classifier.classes_
+    report = word_coverage(encoded, text, classifier.model_languages).to_dict()
     return Explanation(
         tokens=list(encoded.tokens),
         scores=[float(score) for score in scores[:length]],
@@ -362,4 +369,6 @@ def explain(
         characters_cut=int(encoded.characters_cut),
         completeness=extras.get("completeness"),
         details=extras.get("details", {}),
+        coverage={key: value for key, value in report.items() if key not in ("warnings", "model_languages")},
+        warnings=list(report["warnings"]),
     )

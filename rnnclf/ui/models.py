@@ -9,7 +9,20 @@ import streamlit as st
 from rnnclf.store import RunError, read_meta, resolve_run
 from rnnclf.ui.state import DEFAULT_MODEL, active_model, set_active_model
 
-__all__ = ["load_active_classifier", "load_classifier", "describe_model", "model_stamp"]
+__all__ = ["load_active_classifier", "load_classifier", "describe_model", "display_name", "model_stamp"]
+
+
+def display_name(name: str) -> str:
+    """What people see for a model: bundled ones by their language, runs by their name.
+
+    >>> display_name("default"), display_name("default-zh"), display_name("gru-movies")
+    ('default sentiment model (English)', 'default sentiment model (Chinese)', 'gru-movies')
+    """
+    from rnnclf.data.paths import BUNDLED_MODELS
+
+    if name not in BUNDLED_MODELS:
+        return name
+    return f"default sentiment model ({'Chinese' if BUNDLED_MODELS[name][1] == 'zh' else 'English'})"
 
 
 def model_stamp(path: Path) -> float:
@@ -64,7 +77,7 @@ def describe_model(name: str) -> dict:
     metrics = meta.get("metrics") or {}
     dataset = meta.get("dataset") or {}
     return {
-        "name": "default sentiment model" if name == DEFAULT_MODEL else name,
+        "name": display_name(name),
         "cell": (("bi-" if params.get("bidirectional") else "") + str(params.get("cell_type", "?"))).upper(),
         "classes": meta.get("classes", []),
         "dataset": dataset.get("name") or (Path(dataset["csv"]).name if dataset.get("csv") else None),

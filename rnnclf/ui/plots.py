@@ -67,7 +67,22 @@ def _short(token: str) -> str:
     return token if len(token) <= TOKEN_DISPLAY_CHARACTERS else token[: TOKEN_DISPLAY_CHARACTERS - 1] + "…"
 
 
-def token_heatmap(tokens: Sequence[str], scores: Sequence[float], *, columns: int | None = None, title: str | None = None) -> go.Figure:
+# Suffix that marks a token the model does not know (read as <unk>); the hover says it in words.
+UNKNOWN_MARK = " ⁽?⁾"
+
+
+def _unknown_flags(tokens: Sequence[str], unknown) -> list[bool]:
+    """One flag per token from a set of unknown tokens or a list of booleans."""
+    if unknown is None:
+        return [False] * len(tokens)
+    if len(unknown) == len(tokens) and all(isinstance(flag, (bool, np.bool_)) for flag in unknown):
+        return [bool(flag) for flag in unknown]
+    unknown = set(unknown)
+    return [token in unknown for token in tokens]
+
+
+def token_heatmap(tokens: Sequence[str], scores: Sequence[float], *, columns: int | None = None, title: str | None = None,
+                  unknown=None) -> go.Figure:
     """Tokens in reading order, wrapped into rows, each cell coloured by its signed score.
 
     Args:
@@ -75,6 +90,8 @@ def token_heatmap(tokens: Sequence[str], scores: Sequence[float], *, columns: in
         scores: one score per token; colour scale is centred at 0 and symmetric.
         columns: tokens per row. Default: up to 12 (fewer for short texts).
         title: figure title.
+        unknown: tokens the model does not know (a collection, or one flag per token);
+            they are marked ⁽?⁾ and their hover says the model read them as ``<unk>``.
 
     Returns:
         A figure with one heatmap trace whose non-empty cells are the tokens.
@@ -90,11 +107,13 @@ def token_heatmap(tokens: Sequence[str], scores: Sequence[float], *, columns: in
     z = np.full((rows, columns), np.nan)
     text = np.full((rows, columns), "", dtype=object)
     hover = np.full((rows, columns), "", dtype=object)
-    for position, (token, score) in enumerate(zip(tokens, scores)):
+    flags = _unknown_flags(tokens, unknown)
+    for position, (token, score, is_unknown) in enumerate(zip(tokens, scores, flags)):
         row, column = divmod(position, columns)
         z[row, column] = score
-        text[row, column] = _short(token)
-        hover[row, column] = f"#{position + 1} {token}<br>score {score:+.4f}"
+        text[row, column] = _short(token) + (UNKNOWN_MARK if is_unknown else "")
+        note = "<br>unknown to the model (read as &lt;unk&gt;)" if is_unknown else ""
+        hover[row, column] = f"#{position + 1} {token}<br>score {score:+.4f}{note}"
     limit = float(np.max(np.abs(scores))) or 1.0
     figure = go.Figure(
         go.Heatmap(
@@ -125,13 +144,15 @@ def token_heatmap(tokens: Sequence[str], scores: Sequence[float], *, columns: in
     return figure
 
 
-def score_bars(tokens: Sequence[str], scores: Sequence[float], *, top_k: int | None = None, title: str | None = None) -> go.Figure:
+def score_bars(tokens: Sequence[str], scores: Sequence[float], *, top_k: int | None = None, title: str | None = None,
+               unknown=None) -> go.Figure:
     """Bar per token (reading order), blue for positive and red for negative scores.
 
     Args:
         tokens, scores: as in :func:`token_heatmap`.
         top_k: keep only the ``top_k`` largest ``|score|`` (still in reading order). Default: all.
         title: figure title.
+        unknown: as in :func:`token_heatmap`: unknown tokens get the ⁽?⁾ mark.
 
     Example:
         >>> len(score_bars(["a", "b", "c"], [0.1, -0.5, 0.2], top_k=2).data[0].x)
@@ -142,7 +163,8 @@ def score_bars(tokens: Sequence[str], scores: Sequence[float], *, top_k: int | N
     if top_k is not None and top_k < len(tokens):
         keep = np.sort(np.argsort(-np.abs(scores), kind="stable")[: int(top_k)])
     # Positions make labels unique: the same word twice gets two bars.
-    labels = [f"{position + 1}·{_short(tokens[position])}" for position in keep]
+    flags = _unknown_flags(tokens, unknown)
+    labels = [f"{position + 1}·{_short(tokens[position])}{UNKNOWN_MARK if flags[position] else ''}" for position in keep]
     figure = go.Figure(
         go.Bar(
             x=labels,

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rnnclf.data.paths import BUNDLED_MODELS, bundled_model_dir
 from rnnclf.store import RunStore
-from rnnclf.ui.models import describe_model
+from rnnclf.ui.models import describe_model, display_name
 from rnnclf.ui.state import DEFAULT_MODEL, active_model, set_active_model
 
 __all__ = ["render_sidebar", "model_choices"]
 
 
 def model_choices() -> list[str]:
-    """'default' followed by every readable saved run, newest first."""
-    return [DEFAULT_MODEL] + [run["name"] for run in RunStore().list() if "error" not in run]
+    """The installed bundled models ('default', 'default-zh'), then every readable saved run, newest first."""
+    bundled = [name for name in BUNDLED_MODELS if bundled_model_dir(name) is not None] or [DEFAULT_MODEL]
+    return bundled + [run["name"] for run in RunStore().list() if "error" not in run]
 
 
 def _on_switch() -> None:
@@ -33,7 +35,7 @@ def render_sidebar() -> None:
             choices,
             key="sidebar_model",
             on_change=_on_switch,
-            format_func=lambda name: "default sentiment model" if name == DEFAULT_MODEL else name,
+            format_func=display_name,
             label_visibility="collapsed",
         )
         facts = describe_model(current)

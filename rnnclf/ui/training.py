@@ -30,6 +30,18 @@ def live_training_curves(events: list[dict]) -> None:
         st.caption("Curves appear after the first epoch.")
 
 
+# Tokenizer choices on the Train and Compare pages: "auto" lets the data's language decide.
+TOKENIZER_OPTIONS = ("auto", "tweet", "treebank", "regexp", "jieba", "char")
+TOKENIZER_LABELS = {
+    "auto": "automatic (from the language of the data)",
+    "tweet": "words (TweetTokenizer)",
+    "treebank": "words (Penn Treebank)",
+    "regexp": "words and punctuation (regexp)",
+    "jieba": "Chinese words (jieba)",
+    "char": "characters (Chinese, Japanese, Korean)",
+}
+
+
 def train_arguments(source_arguments: list[str], params: dict, name: str | None) -> list[str]:
     """CLI arguments for ``rnnclf train`` from the data choice and the page's settings."""
     arguments = ["train", "--json", *source_arguments]
@@ -37,6 +49,7 @@ def train_arguments(source_arguments: list[str], params: dict, name: str | None)
         "cell_type": "--cell", "embedding_dim": "--embedding-dim", "units": "--units", "num_layers": "--layers",
         "dropout": "--dropout", "learning_rate": "--lr", "clipnorm": "--clipnorm", "epochs": "--epochs",
         "batch_size": "--batch-size", "patience": "--patience", "seed": "--seed", "max_length": "--max-length",
+        "tokenizer": "--tokenizer",
     }
     for key, flag in flags.items():
         value = params.get(key)

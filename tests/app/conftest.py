@@ -45,3 +45,24 @@ def make_app(page: str | None = None, active: str | None = None):
 
 def texts_of(elements) -> str:
     return "\n".join(str(element.value) for element in elements)
+
+
+ZH_GOOD = ["质量很好", "非常满意", "很好用", "物流很快", "包装很好", "值得购买"]
+ZH_BAD = ["质量太差", "非常失望", "不好用", "物流太慢", "包装破损", "不值得买"]
+
+
+@pytest.fixture()
+def bundled_models(tiny_run, tmp_path, monkeypatch):
+    """Bundled models in a temporary place: the tiny English run as 'default' and a tiny Chinese one as 'default-zh'."""
+    import shutil
+
+    from rnnclf.classifier import RNNTextClassifier
+    from rnnclf.data import paths
+    from rnnclf.store import RunStore
+
+    shutil.copytree(RunStore().path(tiny_run), tmp_path / "default-sentiment")
+    texts, labels = (ZH_GOOD + ZH_BAD) * 6, (["好评"] * 6 + ["差评"] * 6) * 6
+    chinese = RNNTextClassifier(cell_type="gru", tokenizer="jieba", **dict(TINY_PARAMS, epochs=12)).fit(texts, labels)
+    chinese.save(tmp_path / "default-sentiment-zh", metrics={"accuracy": 1.0})
+    monkeypatch.setattr(paths, "_BUNDLED_PLACES", (tmp_path,))
+    return tmp_path

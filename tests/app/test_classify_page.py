@@ -96,3 +96,38 @@ def test_reruns_keep_the_keras_session(tiny_run, monkeypatch):
     for text in ("zing day", "blorp film", "the zing"):
         app.text_area(key="classify_text").input(text).run()
     assert not app.exception and calls == []
+
+
+def test_a_text_of_unknown_words_is_flagged_as_a_guess(tiny_run):
+    app = make_app(active=tiny_run)
+    app.text_area(key="classify_text").input("qwzx plorf blarg").run()
+    assert not app.exception
+    assert texts_of(app.error) == "The model knows none of these words: this answer is a guess."
+    assert app.metric[0].label == "A guess, not a prediction" and app.metric[0].delta == "knows 0 of 3 words"
+    assert "Known words: 0 of 3 (0%) · unknown ⁽?⁾: qwzx, plorf, blarg" in texts_of(app.caption)
+    import json
+
+    heatmap = json.loads(app.get("plotly_chart")[1].proto.spec)["data"][0]
+    assert heatmap["text"] == [["qwzx ⁽?⁾", "plorf ⁽?⁾", "blarg ⁽?⁾"]]
+    assert all("unknown to the model (read as &lt;unk&gt;)" in cell for cell in heatmap["customdata"][0])
+
+
+def test_chinese_text_with_the_default_model_is_answered_by_the_chinese_default(bundled_models):
+    from tests.app.conftest import ZH_BAD
+
+    app = make_app(active="default")
+    app.text_area(key="classify_text").input(ZH_BAD[0]).run()
+    assert not app.exception
+    assert texts_of(app.info) == (
+        "This text looks Chinese, so the bundled Chinese model ('default-zh') answered it instead of 'default'."
+    )
+    assert app.metric[0].label == "Prediction" and app.metric[0].value == "差评"
+    assert not app.error and not app.warning  # the Chinese model knows these words
+    app.text_area(key="classify_text").input("the zing movie").run()  # English again: the English default answers
+    assert not app.info and app.metric[0].value == "positive"
+
+
+def test_the_sidebar_offers_every_installed_bundled_model(bundled_models):
+    app = make_app(active="default")
+    options = app.sidebar.selectbox(key="sidebar_model").options
+    assert options[:2] == ["default sentiment model (English)", "default sentiment model (Chinese)"]

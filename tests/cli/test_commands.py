@@ -79,10 +79,18 @@ def test_predict_many_from_file_in_one_process(home, capsys, tmp_path):
     assert rows[1] == {"text": "", "label": None, "error": "empty text"}
     expected = load_run("tiny").predict(["great coffee", "awful service", "😀 日本語"]).tolist()
     assert [rows[0]["label"], rows[2]["label"], rows[3]["label"]] == expected
+    # Coverage, checked against the saved encoder: known = tokens whose id is not <unk> (1).
+    encoder = load_run("tiny").encoder_
+    for row in (rows[0], rows[2], rows[3]):
+        ids = encoder.encode(row["text"]).ids
+        assert (row["known_tokens"], row["total_tokens"]) == (sum(i != 1 for i in ids), len(ids))
+    assert rows[3]["language"] == "zh" and rows[3]["unknown_tokens"] == ["😀", "日本語"]
+    assert rows[3]["warnings"][0] == "The model knows none of these words: this answer is a guess."
     assert err == "note: 1 of 4 lines were not classified (1 empty); see the 'error' field\n"
     code, out, _ = run(capsys, "predict", "--model", "tiny", "--input", str(EXAMPLE_CSV), "--text-col", "text")
     csv_lines = out.strip().splitlines()
-    assert csv_lines[0] == "text,label,p_negative,p_positive,error" and len(csv_lines) == 41
+    assert csv_lines[0] == ("text,label,p_negative,p_positive,known_tokens,total_tokens,coverage,unknown_tokens,"
+                            "language,warnings,error") and len(csv_lines) == 41
 
 
 def test_evaluate_and_list(home, capsys):
@@ -147,3 +155,27 @@ def test_setup_reports_the_default_model_and_is_idempotent(capsys, tmp_path, mon
     assert status["default_model_accuracy"] == recorded
     code, out, _ = run(capsys, "predict", "--model", "default", "--text", "What a lovely, friendly little cafe!", "--json")
     assert code == 0 and json.loads(out)["label"] == "positive"
+
+
+def test_a_chinese_csv_trains_with_jieba_without_a_flag_and_answers_chinese(home, capsys, tmp_path):
+    good = ["质量很好", "非常满意", "很好用", "物流很快", "包装很好", "值得购买", "客服很耐心", "颜色很漂亮"]
+    bad = ["质量太差", "非常失望", "不好用", "物流太慢", "包装破损", "不值得买", "客服不理人", "颜色很难看"]
+    things = ["", "这件衣服", "这双鞋", "这本书"]  # 32 distinct texts per class (duplicates would be removed)
+    texts = [thing + phrase for thing in things for phrase in good + bad]
+    labels = [label for _ in things for label in ["好评"] * 8 + ["差评"] * 8]
+    rows = "".join(f"{text},{label}\n" for text, label in zip(texts, labels))
+    path = tmp_path / "评论.csv"
+    path.write_text("评论,标签\n" + rows, encoding="utf-8")
+    code, out, _ = run(capsys, "train", "--csv", str(path), "--cell", "gru", "--units", "16", "--embedding-dim", "16",
+                       "--epochs", "12", "--lr", "0.02", "--name", "zh-run", "--json")
+    assert code == 0
+    meta = json.loads(run(capsys, "runs", "show", "zh-run", "--json")[1])
+    assert meta["params"]["tokenizer"] == "jieba" and meta["languages"] == {"zh": 1.0}
+    code, out, err = run(capsys, "predict", "--model", "zh-run", "--text", "质量很好", "--json")
+    answer = json.loads(out)
+    from rnnclf.text import tokenize
+
+    words = tokenize("质量很好", "jieba")
+    assert code == 0 and answer["warnings"] == [] and answer["known_tokens"] == answer["total_tokens"] == len(words)
+    code, out, _ = run(capsys, "explain", "--model", "zh-run", "--text", "物流太慢", "--method", "occlusion", "--json")
+    assert json.loads(out)["tokens"] == tokenize("物流太慢", "jieba") == ["物流", "太慢"]

