@@ -24,6 +24,7 @@ STEPS = {
     "inference": [str(BENCH_DIR / "bench_inference.py")],
     "attribution": [str(BENCH_DIR / "bench_attribution.py")],
     "accuracy": [str(BENCH_DIR / "bench_accuracy.py")],
+    "baselines": [str(BENCH_DIR / "bench_baselines.py")],
     "probe": [str(BENCH_DIR / "run_all.py"), "--probe"],
 }
 # The probe at bench scale: three text lengths, so both "holds at any distance" and "never

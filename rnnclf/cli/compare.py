@@ -154,10 +154,12 @@ def _format_table(table) -> str:
             for mean, std in zip(shown.pop(f"{metric}_mean"), shown.pop(f"{metric}_std"))
         ]
     shown["parameters"] = [f"{value:,.0f}" if value == value else "-" for value in shown["parameters"]]
-    for column, digits in (("seconds_per_epoch", 2), ("best_epoch", 1), ("latency_ms", 2)):
+    for column, digits in (("train_seconds", 1), ("seconds_per_epoch", 2), ("best_epoch", 1), ("latency_ms", 2)):
         shown[column] = [f"{value:.{digits}f}" if value == value else "-" for value in shown[column]]
-    order = ["runs", "accuracy", "macro_f1", "mcc", "parameters", "seconds_per_epoch", "best_epoch", "latency_ms"]
-    return shown[order].to_string()
+    shown["settings"] = [value or "-" for value in shown["settings"]]
+    order = ["runs", "accuracy", "macro_f1", "mcc", "parameters", "train_seconds", "seconds_per_epoch", "best_epoch",
+             "latency_ms", "settings"]
+    return shown[order].rename(columns={"settings": "chosen on validation"}).to_string()
 
 
 def run_command(args) -> int:

@@ -241,7 +241,7 @@ def compare(
         >>> result["dataset"]["fingerprint"] == result["baseline"]["fingerprint"]  # doctest: +SKIP
         True
     """
-    from rnnclf.baseline import tfidf_baseline
+    from rnnclf.baseline import run_baselines
     from rnnclf.experiments.gradient_flow import gradient_flow
 
     cells, seeds, shared = _plan(cells, seeds, params)
@@ -255,8 +255,12 @@ def compare(
     split, source = load_source(dataset, texts_labels=texts_labels, text_column=text_column, label_column=label_column,
                                 split_seed=split_seed, validation_size=validation_size, test_size=test_size)
     shared.setdefault("tokenizer", suggest_tokenizer(split.train["text"].tolist()))  # jieba for Chinese data
-    baseline = tfidf_baseline(split)
-    tracker.send({"stage": "baseline", "cell": BASELINE_ROW, "fraction": 1.0, "message": f"TF-IDF + LR accuracy {baseline['accuracy']:.4f}",
+    tracker.send({"stage": "baseline", "cell": BASELINE_ROW, "fraction": 0.0,
+                  "message": "tuning the TF-IDF + logistic regression and NB-SVM baselines on the validation part"})
+    baselines = run_baselines(split)
+    baseline = baselines[BASELINE_ROW]
+    tracker.send({"stage": "baseline", "cell": BASELINE_ROW, "fraction": 1.0,
+                  "message": "; ".join(f"{name} accuracy {result['accuracy']:.4f} ({result['model']})" for name, result in baselines.items()),
                   "metrics": {key: baseline[key] for key in METRICS}})
     if tracker.stopped:
         raise ComparisonStopped("Comparison stopped before training; nothing was saved.")
@@ -286,6 +290,7 @@ def compare(
         "seeds": seeds,
         "params": shared,
         "baseline": baseline,
+        "baselines": baselines,
         "runs": runs,
         "gradient_flow": flows,
         "versions": versions(),

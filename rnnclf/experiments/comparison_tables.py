@@ -13,10 +13,11 @@ import math
 import numpy as np
 import pandas as pd
 
-__all__ = ["BASELINE_ROW", "METRICS", "results_table", "length_table", "learning_curves"]
+__all__ = ["BASELINE_ROW", "BASELINE_ROWS", "METRICS", "gradient_flow_summary", "results_table", "length_table", "learning_curves"]
 
-# The row name of the TF-IDF + logistic-regression baseline in every table.
+# Row names of the baselines in every table (the tuned TF-IDF + logistic regression first).
 BASELINE_ROW = "tfidf-logreg"
+BASELINE_ROWS = ("tfidf-logreg", "nbsvm")
 # Test metrics reported per run (mean ± std over seeds in the tables).
 METRICS = ("accuracy", "macro_f1", "mcc")
 
@@ -30,14 +31,27 @@ def _spread(values: list) -> tuple[float, float]:
     return float(np.mean(values)), float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
 
 
+def _describe_choice(chosen: dict | None) -> str:
+    """What a baseline chose on validation, e.g. ``"C=8, word 1-2 + char 2-5"`` (empty when untuned).
+
+    >>> _describe_choice({"features": "word 1-2", "C": 8.0})
+    'C=8, word 1-2'
+    """
+    if not chosen:
+        return ""
+    return f"C={chosen['C']:g}, {chosen['features']}"
+
+
 def results_table(result: dict) -> pd.DataFrame:
-    """One row per cell type plus :data:`BASELINE_ROW`: mean and std over seeds.
+    """One row per cell type plus one per baseline (:data:`BASELINE_ROW`, ``"nbsvm"``): mean and std over seeds.
 
     Columns: ``runs``, ``accuracy_mean/std``, ``macro_f1_mean/std``,
     ``mcc_mean/std``, ``parameters``, ``seconds_per_epoch``, ``best_epoch``
     (mean epoch of the lowest validation loss), ``latency_ms`` (median of the
-    per-run p50) and ``fingerprint`` (the test split each row was scored on).
-    The baseline is one deterministic fit, so its std is NaN.
+    per-run p50), ``train_seconds`` (an RNN's training time; a baseline's search
+    and fit time), ``settings`` (what a baseline chose on validation) and
+    ``fingerprint`` (the test split each row was scored on). A baseline is one
+    deterministic fit, so its std is NaN.
 
     Example:
         >>> results_table(load_comparison("compare-trec")).loc["gru", "accuracy_mean"]  # doctest: +SKIP
@@ -54,14 +68,18 @@ def results_table(result: dict) -> pd.DataFrame:
         row["best_epoch"] = _spread([run["best_epoch"] for run in runs])[0]
         row["latency_ms"] = float(np.median([run["latency_ms"]["p50"] for run in runs])) if runs else math.nan
         row["fingerprint"] = runs[0]["fingerprint"] if runs else None
+        row["train_seconds"] = _spread([run.get("training_seconds") for run in runs])[0]
+        row["settings"] = ""
         rows[cell] = row
-    baseline = result["baseline"]
-    rows[BASELINE_ROW] = {"runs": 1, **{f"{metric}_mean": float(baseline[metric]) for metric in METRICS},
-                          **{f"{metric}_std": math.nan for metric in METRICS}, "parameters": math.nan,
-                          "seconds_per_epoch": math.nan, "best_epoch": math.nan, "latency_ms": math.nan,
-                          "fingerprint": baseline["fingerprint"]}
+    # Comparisons saved before the baselines were tuned hold one untuned "baseline".
+    for name, baseline in (result.get("baselines") or {BASELINE_ROW: result["baseline"]}).items():
+        rows[name] = {"runs": 1, **{f"{metric}_mean": float(baseline[metric]) for metric in METRICS},
+                      **{f"{metric}_std": math.nan for metric in METRICS}, "parameters": math.nan,
+                      "seconds_per_epoch": math.nan, "best_epoch": math.nan, "latency_ms": math.nan,
+                      "train_seconds": baseline.get("fit_seconds", math.nan), "fingerprint": baseline["fingerprint"],
+                      "settings": _describe_choice(baseline.get("chosen"))}
     columns = ["runs"] + [f"{metric}_{part}" for metric in METRICS for part in ("mean", "std")]
-    columns += ["parameters", "seconds_per_epoch", "best_epoch", "latency_ms", "fingerprint"]
+    columns += ["parameters", "train_seconds", "seconds_per_epoch", "best_epoch", "latency_ms", "settings", "fingerprint"]
     return pd.DataFrame.from_dict(rows, orient="index")[columns]
 
 
@@ -98,3 +116,30 @@ def learning_curves(result: dict) -> pd.DataFrame:
         history.insert(0, "cell", run["cell"])
         frames.append(history)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+CELL_NAMES = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def gradient_flow_summary(flows: dict) -> str:
+    """One sentence on the measured gradient decay per cell, computed from ``flows`` (never a fixed verdict).
+
+    ``decay_per_step`` is the share of the gradient's size left after one more
+    step back from the end of the text (see :mod:`rnnclf.experiments.gradient_flow`).
+
+    >>> gradient_flow_summary({"rnn": {"decay_per_step": 0.81}, "gru": {"decay_per_step": 0.95}})
+    'Per step back from the end of a text, the gradient keeps 81% of its size in the SimpleRNN and 95% in the GRU: it fades fastest in the SimpleRNN.'
+    >>> gradient_flow_summary({"gru": {"decay_per_step": None}})
+    'The texts were too short to measure how the gradient decays (fewer than two steps).'
+    """
+    measured = {cell: flow.get("decay_per_step") for cell, flow in flows.items() if flow.get("decay_per_step") is not None}
+    if not measured:
+        return "The texts were too short to measure how the gradient decays (fewer than two steps)."
+    parts = [f"{value:.0%} in the {CELL_NAMES.get(cell, cell)}" for cell, value in measured.items()]
+    parts[0] = parts[0].replace("% in", "% of its size in", 1)
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    sentence = f"Per step back from the end of a text, the gradient keeps {listed}"
+    if len(measured) == 1:
+        return sentence + "."
+    fastest = min(measured, key=measured.get)
+    return f"{sentence}: it fades fastest in the {CELL_NAMES.get(fastest, fastest)}."

@@ -69,37 +69,52 @@ def render_dataset_stats(stats: dict, key: str) -> None:
 def render_comparison(result: dict, key: str) -> None:
     """Results table, learning curves, accuracy by length and gradient flow of a comparison."""
     from rnnclf.experiments.comparison_tables import (
-        BASELINE_ROW,
+        gradient_flow_summary,
         learning_curves,
         length_table,
         results_table,
     )
 
     dataset = result.get("dataset") or {}
+    seeds = result.get("seeds") or []
     st.markdown(
         f"**{dataset.get('name') or 'data'}** · split `{dataset.get('fingerprint', '–')}` · "
-        f"cells {', '.join(result.get('cells', []))} · seeds {result.get('seeds')} · {result.get('created', '')}"
+        f"cells {', '.join(result.get('cells', []))} · seeds {seeds} · {result.get('created', '')}"
     )
     table = results_table(result)
+
+    def cell(row, column, form):
+        return form.format(row[column]) if pd.notna(row[column]) else "–"
+
+    rows = list(table.iterrows())
     shown = pd.DataFrame({
-        "accuracy": [_mean_std(row, "accuracy") for _, row in table.iterrows()],
-        "macro-F1": [_mean_std(row, "macro_f1") for _, row in table.iterrows()],
-        "MCC": [_mean_std(row, "mcc") for _, row in table.iterrows()],
-        "parameters": [f"{row['parameters']:,.0f}" if pd.notna(row["parameters"]) else "–" for _, row in table.iterrows()],
-        "s / epoch": [f"{row['seconds_per_epoch']:.2f}" if pd.notna(row["seconds_per_epoch"]) else "–" for _, row in table.iterrows()],
-        "best epoch": [f"{row['best_epoch']:.1f}" if pd.notna(row["best_epoch"]) else "–" for _, row in table.iterrows()],
-        "latency ms": [f"{row['latency_ms']:.2f}" if pd.notna(row["latency_ms"]) else "–" for _, row in table.iterrows()],
-    }, index=[("TF-IDF + logistic regression" if name == BASELINE_ROW else str(name).upper()) for name in table.index])
+        "accuracy": [_mean_std(row, "accuracy") for _, row in rows],
+        "macro-F1": [_mean_std(row, "macro_f1") for _, row in rows],
+        "MCC": [_mean_std(row, "mcc") for _, row in rows],
+        "parameters": [cell(row, "parameters", "{:,.0f}") for _, row in rows],
+        "train s": [cell(row, "train_seconds", "{:.1f}") for _, row in rows],
+        "s / epoch": [cell(row, "seconds_per_epoch", "{:.2f}") for _, row in rows],
+        "best epoch": [cell(row, "best_epoch", "{:.0f}" if len(seeds) == 1 else "{:.1f}") for _, row in rows],
+        "latency ms": [cell(row, "latency_ms", "{:.2f}") for _, row in rows],
+        "chosen on validation": [row["settings"] or "–" for _, row in rows],
+    }, index=[ROW_NAMES.get(name, str(name).upper()) for name in table.index])
     st.dataframe(shown, key=f"{key}-table")
-    st.caption("Mean ± standard deviation over seeds, all on the same test split; the baseline is one deterministic fit.")
+    spread = "one seed per cell" if len(seeds) == 1 else f"mean ± standard deviation over {len(seeds)} seeds"
+    st.caption(f"{spread.capitalize()}, all on the same test split. Each baseline is one deterministic fit whose "
+               "settings were chosen on the validation part, as the RNNs' early stopping is; 'train s' includes that search.")
     left, right = st.columns(2)
     left.plotly_chart(charts.comparison_curves(learning_curves(result)), key=f"{key}-curves")
     right.plotly_chart(charts.length_accuracy_figure(length_table(result)), key=f"{key}-lengths")
     flows = result.get("gradient_flow") or {}
     if flows:
         st.markdown("**Gradient flow through time** — how much the loss still 'feels' a word t steps before the end. "
-                    "A SimpleRNN's curve falls off fast (vanishing gradients); LSTM and GRU gates keep it up.")
+                    + gradient_flow_summary(flows))
         st.plotly_chart(charts.gradient_flow_figure(flows, band=True), key=f"{key}-flow")
+
+
+# What the tables call each row: baselines by name, cells by their Keras class.
+ROW_NAMES = {"tfidf-logreg": "TF-IDF + logistic regression (tuned)", "nbsvm": "NB-SVM (tuned)",
+             "rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def _mean_std(row, metric: str) -> str:

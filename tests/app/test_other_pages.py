@@ -74,7 +74,8 @@ def test_compare_page_runs_a_tiny_comparison_and_shows_results():
     app.run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert list(table.index) == ["RNN", "GRU", "TF-IDF + logistic regression"]
+    assert list(table.index) == ["SimpleRNN", "GRU", "TF-IDF + logistic regression (tuned)", "NB-SVM (tuned)"]
+    assert table.loc["NB-SVM (tuned)", "chosen on validation"].startswith("C=")
     assert len(app.get("plotly_chart")) >= 3  # curves, length buckets, gradient flow
 
 

@@ -67,12 +67,19 @@ def test_runs_share_one_split_and_the_baseline_uses_it(comparison):
 def test_table_has_cells_and_baseline_with_measurements(comparison):
     result, _, _ = comparison
     table = results_table(result)
-    assert table.index.tolist() == ["rnn", "gru", BASELINE_ROW]
+    assert table.index.tolist() == ["rnn", "gru", BASELINE_ROW, "nbsvm"]
     assert table.loc["gru", "runs"] == 2 and table.loc[BASELINE_ROW, "runs"] == 1
     assert 0 <= table.loc["gru", "accuracy_std"] < 0.5
     assert pd.isna(table.loc[BASELINE_ROW, "accuracy_std"])
-    # The marker word decides the label: the bag-of-words baseline gets it all right.
-    assert table.loc[BASELINE_ROW, "accuracy_mean"] == 1.0
+    # The marker word decides the label: both bag-of-words baselines get it all right.
+    assert table.loc[BASELINE_ROW, "accuracy_mean"] == 1.0 and table.loc["nbsvm", "accuracy_mean"] == 1.0
+    # Each baseline reports what it chose on validation, and the table shows it.
+    for name in (BASELINE_ROW, "nbsvm"):
+        chosen = result["baselines"][name]["chosen"]
+        assert table.loc[name, "settings"] == f"C={chosen['C']:g}, {chosen['features']}"
+        assert table.loc[name, "train_seconds"] == result["baselines"][name]["fit_seconds"] > 0
+    assert result["baseline"] == result["baselines"][BASELINE_ROW]
+    assert (table.loc[["rnn", "gru"], "train_seconds"] > 0).all() and (table.loc[["rnn", "gru"], "settings"] == "").all()
     # A GRU has three gates' worth of recurrent weights, a SimpleRNN one.
     assert table.loc["gru", "parameters"] > table.loc["rnn", "parameters"]
     assert (table.loc[["rnn", "gru"], "latency_ms"] > 0).all()
