@@ -152,11 +152,13 @@ def _mean_std(summary: dict) -> str:
 
 
 def accuracy_section(result: dict | None) -> str:
-    lines = ["## 4. Accuracy: best rnnclf configuration vs TF-IDF + logistic regression", "",
+    lines = ["## 4. Accuracy: best rnnclf configuration vs an untuned TF-IDF + logistic regression", "",
              "Seed-0 deduplicated stratified split (70 / 10 / 20) of each built-in dataset; TF-IDF word 1–2-grams + "
-             "logistic regression fitted on train; rnnclf trained on the same train part with early stopping on the "
-             "validation part; both scored on the same test texts (same split fingerprint). rnnclf: mean ± sample std "
-             f"over model seeds. Targets: at or above TF-IDF + LR on every dataset; movie-snippets ≥ {MOVIE_TARGET:.0%}.", ""]
+             "logistic regression with C=1, fitted on train *without* any tuning; rnnclf trained on the same train part "
+             "with early stopping on the validation part; both scored on the same test texts (same split fingerprint). "
+             "rnnclf: mean ± sample std over model seeds. This untuned baseline flatters the RNN: section 5 holds the "
+             f"verdicts against baselines tuned on validation. Targets here: at or above this baseline on every dataset; "
+             f"movie-snippets ≥ {MOVIE_TARGET:.0%}.", ""]
     if result is None or not result.get("rows"):
         return "\n".join(lines + [not_run(".venv/bin/python bench/bench_accuracy.py")])
     lines += [f"Configuration: `{json.dumps(result.get('config'))}`", ""]
@@ -181,7 +183,7 @@ def accuracy_section(result: dict | None) -> str:
                      f"{baseline['accuracy']:.4f}", f"**{_mean_std(summary['accuracy'])}**", f"{delta:+.4f}",
                      f"{baseline['macro_f1']:.4f} / {_mean_std(summary['macro_f1'])}",
                      f"{baseline['mcc']:.4f} / {_mean_std(summary['mcc'])}", f"{epochs:.1f}", status])
-    lines.append(table(["dataset", "train / test", "seeds", "TF-IDF+LR acc", "rnnclf acc", "Δ acc",
+    lines.append(table(["dataset", "train / test", "seeds", "TF-IDF+LR (C=1) acc", "rnnclf acc", "Δ acc",
                         "macro-F1 (TF-IDF / rnnclf)", "MCC (TF-IDF / rnnclf)", "epochs", "target"], rows))
     movie = result["rows"].get("movie-snippets", {}).get("summary")
     if movie and movie["accuracy"]["mean"] < MOVIE_TARGET:
@@ -211,7 +213,7 @@ def baselines_section(baselines: dict | None, accuracy: dict | None) -> str:
     if baselines is None or not baselines.get("rows"):
         return "\n".join(lines + [not_run(".venv/bin/python bench/bench_baselines.py")])
     rnn_rows = (accuracy or {}).get("rows", {})
-    rows, wins, compared = [], [], 0
+    rows, wins, compared = [], 0, 0
     for name, row in baselines["rows"].items():
         tfidf, nbsvm = row["tfidf-logreg"], row["nbsvm"]
         best_name, best = max((("TF-IDF+LR", tfidf), ("NB-SVM", nbsvm)), key=lambda item: item[1]["accuracy"])

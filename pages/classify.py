@@ -40,6 +40,8 @@ with single_tab:
         st.session_state["classify_text"] = example
         st.session_state["classify-last-example"] = example
     text = st.text_area("Text", key="classify_text", height=110, placeholder="e.g. The staff were lovely but the room was cold.")
+    # The answer follows the text box (Ctrl+Enter or leaving it); the button is there for people who look for one.
+    st.button("Classify", type="primary", key="classify-go")
     left, right = st.columns(2)
     method = left.selectbox("Explain with", list(METHOD_LABELS), format_func=METHOD_LABELS.get, key="classify-method")
     target_choice = right.selectbox("Class to explain", ["predicted class", *classifier.class_names], key="classify-target")
@@ -85,6 +87,16 @@ with single_tab:
             chart.plotly_chart(plots.probability_bars(probabilities, highlight=label), key="classify-probabilities")
 
             st.markdown(f"**Which words pushed towards _{explanation.target}_** (blue = towards, red = against)")
+            completeness = explanation.completeness or {}
+            if completeness and not completeness.get("converged", True):
+                st.warning(
+                    f"Integrated gradients did not converge on this text: its scores add up to "
+                    f"{completeness['attribution_sum']:+.3f}, but the prediction moved {completeness['prediction_difference']:+.3f} "
+                    f"from the baseline (error {completeness['relative_error']:.0%}). Read these scores with care; "
+                    "occlusion measures each word directly."
+                )
+                st.button("Explain with occlusion instead", key="classify-use-occlusion",
+                          on_click=lambda: st.session_state.update({"classify-method": "occlusion"}))
             unknown_flags = [token_id == 1 for token_id in explanation.token_ids]  # 1 = <unk>
             st.plotly_chart(plots.token_heatmap(explanation.tokens, explanation.scores, unknown=unknown_flags), key="classify-heatmap")
             if any(unknown_flags):

@@ -65,10 +65,19 @@ def _render(job: Job, live: Callable[[list[dict]], None] | None) -> None:
             st.toast("Stopping…")
     elif status == "succeeded":
         st.success(f"{label}: {job_status_label(status)}.")
+    elif status == "stopped":
+        # Stopping is something the person chose, not a failure: say so plainly, keep the log at hand.
+        st.info(f"{label}: stopped by you; nothing was saved. The curves below show how far it got.")
+        with st.expander("Job log"):
+            st.code(job.log_tail() or "(the job wrote no log before it stopped)", language="text")
     else:
         st.error(f"{label}: {job_status_label(status)}. {job.error_message() or ''}")
-        with st.expander("Job log"):
-            st.code(job.log_tail() or "(empty)", language="text")
+        tail = job.log_tail(1500).strip()
+        if tail:
+            st.caption("Last lines of the job's log:")
+            st.code("\n".join(tail.splitlines()[-12:]), language="text")
+        with st.expander("Whole job log"):
+            st.code(job.log_tail() or "(the job wrote no log)", language="text")
     if live is not None and events:
         live(events)
 

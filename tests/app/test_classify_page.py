@@ -14,6 +14,9 @@ def test_typed_text_gets_label_probabilities_and_attribution(tiny_run):
     charts = app.get("plotly_chart")
     assert len(charts) >= 4  # probabilities, token heatmap, score bars, trajectory (+ deletion curve)
     assert "towards _positive_" in texts_of(app.markdown)
+    app.text_area(key="classify_text").set_value("a blorp day")
+    app.button(key="classify-go").click().run()  # the button answers the text in the box
+    assert not app.exception and app.metric[0].value == "negative"
 
 
 def test_every_method_and_a_non_predicted_class(tiny_run):
@@ -131,3 +134,18 @@ def test_the_sidebar_offers_every_installed_bundled_model(bundled_models):
     app = make_app(active="default")
     options = app.sidebar.selectbox(key="sidebar_model").options
     assert options[:2] == ["default sentiment model (English)", "default sentiment model (Chinese)"]
+
+
+def test_unconverged_integrated_gradients_are_flagged_where_the_scores_are_shown(tiny_run, monkeypatch):
+    from rnnclf.interpret import integrated_gradients
+
+    # Tolerances below zero: no path can meet them, so every explanation reports converged=False.
+    monkeypatch.setattr(integrated_gradients, "COMPLETENESS_TOLERANCE", -1.0)
+    monkeypatch.setattr(integrated_gradients, "COMPLETENESS_ABSOLUTE_TOLERANCE", -1.0)
+    app = make_app(active=tiny_run)
+    app.text_area(key="classify_text").input("the movie was zing").run()
+    assert not app.exception
+    assert texts_of(app.warning).startswith("Integrated gradients did not converge on this text")
+    app.button(key="classify-use-occlusion").click().run()
+    assert app.selectbox(key="classify-method").value == "occlusion"
+    assert "did not converge" not in texts_of(app.warning)

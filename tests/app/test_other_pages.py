@@ -131,3 +131,33 @@ def test_models_page_lists_activates_and_deletes(tiny_run):
     assert not store.exists("doomed-run")
     assert app.session_state["active_model"] == "default"
     assert "Deleted run" in texts_of(app.success)
+
+
+def _finished_job(kind: str, status: str, log: str, error: str | None = None) -> str:
+    """A job directory as the worker leaves it when it ends (no process needed)."""
+    import json
+    import time as clock
+    import uuid
+
+    from rnnclf.data.paths import jobs_dir
+
+    job_id = f"{clock.strftime('%Y%m%d-%H%M%S')}-{kind}-{uuid.uuid4().hex[:6]}"
+    directory = jobs_dir() / job_id
+    directory.mkdir(parents=True)
+    (directory / "job.json").write_text(json.dumps({"id": job_id, "kind": kind, "arguments": [], "label": "Training GRU",
+                                                    "created": clock.time()}))
+    (directory / "log.txt").write_text(log)
+    (directory / "result.json").write_text(json.dumps({"status": status, "exit_code": 1, "error": error}))
+    return job_id
+
+
+def test_a_stopped_job_is_neutral_and_a_failed_one_shows_its_last_log_lines(tiny_run):
+    app = make_app("pages/train.py")
+    app.session_state["train_job"] = _finished_job("train", "stopped", "epoch 1/8 loss 0.61\n")
+    app.run()
+    assert not app.exception and not app.error
+    assert texts_of(app.info).startswith("Training GRU: stopped by you; nothing was saved.")
+    app.session_state["train_job"] = _finished_job("train", "failed", "loading\nTraceback ...\nMemoryError\n", "out of memory")
+    app.run()
+    assert texts_of(app.error) == "Training GRU: failed. out of memory"
+    assert "MemoryError" in texts_of(app.code)
