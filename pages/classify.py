@@ -9,7 +9,7 @@ from rnnclf.interpret.analysis import METHOD_LABELS, analyze_text
 from rnnclf.store import RunError, route_bundled_model
 from rnnclf.ui import plots
 from rnnclf.ui.models import load_active_classifier, load_classifier
-from rnnclf.ui.state import show_flash
+from rnnclf.ui.state import keep_widget_values, show_flash
 
 # Written for this app: everyday sentences that show off attribution, in both languages the
 # bundled models read (a Chinese one switches to the Chinese model when it is installed).
@@ -25,6 +25,7 @@ EXAMPLES = [
 
 st.title("Classify")
 show_flash()
+keep_widget_values("classify_text", "classify-method", "classify-target", "classify-example")
 try:
     model_name, classifier = load_active_classifier()
 except RunError as error:
@@ -135,10 +136,21 @@ with batch_tab:
         except DatasetError as error:
             st.error(str(error))
         else:
-            frame = predictions_frame(classifier, table.dataframe["text"].tolist())
+            texts = table.dataframe["text"].tolist()
+            if table.dropped_empty_texts > table.rows_read / 2:
+                st.warning(f"Column {column!r} is empty in {table.dropped_empty_texts:,} of {table.rows_read:,} rows: "
+                           "is it the column with the texts?")
+            bar = st.progress(0.0, text=f"Classifying {len(texts):,} texts…")
+            source = table.rows.drop(columns=[table.text_column])
+            frame = predictions_frame(classifier, texts, source=source, digits=4,
+                                      progress=lambda done: bar.progress(done, text=f"Classifying {len(texts):,} texts… {done:.0%}"))
+            bar.empty()
             counts = frame["label"].value_counts()
             st.success(f"Classified {counts.sum():,} texts with **{model_name}**: "
                        + ", ".join(f"{label} {count:,}" for label, count in counts.items()))
+            guesses = int(frame["warnings"].fillna("").str.contains("this answer is a guess").sum())
+            if guesses:
+                st.warning(f"{guesses:,} answers are guesses: the model knows none of their words (see 'warnings').")
             if table.dropped_empty_texts:
                 st.caption(f"{table.dropped_empty_texts} empty rows were skipped.")
             st.dataframe(frame, hide_index=True, key="classify-batch-table")

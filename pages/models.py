@@ -3,7 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from rnnclf.store import RunError, RunStore, read_meta, resolve_run, run_archive
+from rnnclf.data.paths import BUNDLED_MODELS, bundled_model_dir
+from rnnclf.store import (
+    RunError,
+    RunStore,
+    read_meta,
+    resolve_run,
+    run_archive,
+    summarize_meta,
+)
+from rnnclf.ui.models import display_name
 from rnnclf.ui.render import render_run_details
 from rnnclf.ui.state import (
     DEFAULT_MODEL,
@@ -18,21 +27,31 @@ show_flash()
 store = RunStore()
 runs = store.list()
 readable = [run for run in runs if "error" not in run]
+bundled = [name for name in BUNDLED_MODELS if bundled_model_dir(name) is not None]
 
-if readable:
-    table = pd.DataFrame(readable)[["name", "created", "cell_type", "bidirectional", "dataset", "accuracy", "macro_f1", "parameters"]]
-    st.dataframe(table, hide_index=True, key="runs-table",
-                 column_config={"accuracy": st.column_config.NumberColumn(format="%.3f"),
-                                "macro_f1": st.column_config.NumberColumn(format="%.3f")})
-else:
-    st.info("No saved runs yet. Train one on the **Train** page (or `rnnclf train` on the command line).")
+rows = [{**summarize_meta(read_meta(bundled_model_dir(name)), bundled_model_dir(name)), "name": name, "bundled": True}
+        for name in bundled] + [{**run, "bundled": False} for run in readable]
+table = pd.DataFrame(rows)
+shown = pd.DataFrame({
+    "Model": [display_name(name) for name in table["name"]],
+    "Cell": [("Bi-" if bidirectional else "") + {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}.get(cell, str(cell))
+             for cell, bidirectional in zip(table["cell_type"], table["bidirectional"])],
+    "Trained on": table["dataset"].fillna("your CSV"),
+    "Test accuracy": table["accuracy"].round(3),
+    "Macro-F1": table["macro_f1"].round(3),
+    "Parameters": [f"{value:,.0f}" if value == value else "–" for value in table["parameters"]],
+    "Created": table["created"].str.slice(0, 16).str.replace("T", " "),
+    "Kind": ["bundled (read-only)" if flag else "your run" for flag in table["bundled"]],
+})
+st.dataframe(shown, hide_index=True, key="runs-table")
+if not readable:
+    st.info("No runs of your own yet. Train one on the **Train** page (or `rnnclf train` on the command line).")
 for run in runs:
     if "error" in run:
         st.warning(f"Run folder **{run['name']}** cannot be read: {run['error']}")
 
-choices = [DEFAULT_MODEL] + [run["name"] for run in readable]
-selected = st.selectbox("Run", choices, key="models-selected",
-                        format_func=lambda name: "default sentiment model (bundled)" if name == DEFAULT_MODEL else name)
+choices = (bundled or [DEFAULT_MODEL]) + [run["name"] for run in readable]
+selected = st.selectbox("Run", choices, key="models-selected", format_func=display_name)
 
 try:
     meta = read_meta(resolve_run(selected))
@@ -51,7 +70,9 @@ try:
     buttons[1].download_button("Download .zip", archive, file_name=f"{selected}.zip", mime="application/zip", key="models-download")
 except RunError as error:
     buttons[1].error(str(error))
-if selected != DEFAULT_MODEL:
+if selected in BUNDLED_MODELS:
+    buttons[2].caption("Bundled with rnnclf: it cannot be deleted here.")
+else:
     with buttons[2].popover("Delete…"):
         st.write(f"Delete run **{selected}** and its files? This cannot be undone.")
         confirmed = st.checkbox("Yes, delete it", key="models-confirm-delete")

@@ -8,16 +8,19 @@ from rnnclf.experiments.presets import PRESETS
 from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_metrics
-from rnnclf.ui.state import flash, set_active_model, show_flash
+from rnnclf.ui.state import flash, keep_widget_values, set_active_model, show_flash
 from rnnclf.ui.training import (
+    FORM_FIELDS,
     TOKENIZER_LABELS,
     TOKENIZER_OPTIONS,
     live_training_curves,
+    preset_form_values,
     train_arguments,
 )
 
 st.title("Train a model")
 show_flash()
+keep_widget_values("train-preset", *FORM_FIELDS, "train-balance", "train-name", "train-source", "train-dataset")
 
 job = current_job("train", "train_job")
 running = job is not None and job.status == "running"
@@ -31,28 +34,40 @@ if problem:
 # ---------------------------------------------------------------- settings
 st.subheader("2 · Model")
 preset_names = [name for name in PRESETS if name != "default-sentiment"]
-preset = st.selectbox("Preset", preset_names, index=preset_names.index("balanced"), key="train-preset",
+
+
+def _apply_preset() -> None:
+    """Fill every form field from the chosen preset (a widget's own value wins over `value=` once it exists)."""
+    st.session_state.update(preset_form_values(PRESETS[st.session_state["train-preset"]]["params"]))
+
+
+if "train-preset" not in st.session_state:
+    st.session_state["train-preset"] = "balanced"
+    _apply_preset()
+preset = st.selectbox("Preset", preset_names, key="train-preset", on_change=_apply_preset,
                       format_func=lambda name: f"{name} — {PRESETS[name]['description']}")
-params = dict(PRESETS[preset]["params"])
+st.caption(f"The form holds the **{preset}** preset; change any field below — what the form shows is what trains.")
+params = {}
 left, middle, right = st.columns(3)
-params["cell_type"] = left.selectbox("Cell type", ["rnn", "lstm", "gru"], index=["rnn", "lstm", "gru"].index(params.get("cell_type", "lstm")),
-                                     format_func={"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}.get, key="train-cell")
-params["epochs"] = middle.number_input("Max epochs", 1, 100, int(params.get("epochs", 10)), key="train-epochs")
-params["units"] = right.number_input("Units", 4, 512, int(params.get("units", 64)), step=8, key="train-units")
+params["cell_type"] = left.selectbox("Cell type", ["rnn", "lstm", "gru"], format_func={"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}.get,
+                                     key="train-cell")
+params["epochs"] = middle.number_input("Max epochs", 1, 100, key="train-epochs")
+params["units"] = right.number_input("Units", 4, 512, step=8, key="train-units")
 with st.expander("Advanced options"):
     a, b, c = st.columns(3)
-    params["embedding_dim"] = a.number_input("Embedding size", 8, 300, int(params.get("embedding_dim", 64)), key="train-embedding",
-                                             disabled=bool(params.get("pretrained_embeddings")), help="GloVe fixes this at 50.")
-    params["num_layers"] = b.number_input("Stacked layers", 1, 4, int(params.get("num_layers", 1)), key="train-layers")
-    params["batch_size"] = c.number_input("Batch size", 4, 512, int(params.get("batch_size", 32)), key="train-batch")
-    params["dropout"] = a.slider("Dropout", 0.0, 0.8, float(params.get("dropout", 0.0)), 0.05, key="train-dropout")
-    params["learning_rate"] = b.number_input("Learning rate", 1e-5, 1.0, float(params.get("learning_rate", 1e-3)), format="%.5f", key="train-lr")
-    params["clipnorm"] = c.number_input("Gradient clip norm (0 = off)", 0.0, 100.0, float(params.get("clipnorm", 1.0)), key="train-clip",
+    glove = st.session_state.get("train-glove", False)
+    params["embedding_dim"] = a.number_input("Embedding size", 8, 300, key="train-embedding", disabled=glove,
+                                             help="GloVe fixes this at 50.")
+    params["num_layers"] = b.number_input("Stacked layers", 1, 4, key="train-layers")
+    params["batch_size"] = c.number_input("Batch size", 4, 512, key="train-batch")
+    params["dropout"] = a.slider("Dropout", 0.0, 0.8, step=0.05, key="train-dropout")
+    params["learning_rate"] = b.number_input("Learning rate", 1e-5, 1.0, format="%.5f", key="train-lr")
+    params["clipnorm"] = c.number_input("Gradient clip norm (0 = off)", 0.0, 100.0, key="train-clip",
                                         help="Clipping the gradient norm keeps BPTT from exploding.")
-    params["patience"] = a.number_input("Early-stopping patience", 1, 20, int(params.get("patience", 2)), key="train-patience")
-    params["seed"] = b.number_input("Seed", 0, 10_000, int(params.get("seed", 0)), key="train-seed")
-    params["bidirectional"] = c.checkbox("Bidirectional", bool(params.get("bidirectional")), key="train-bidirectional")
-    params["pretrained_embeddings"] = "glove-6b-50d" if a.checkbox("Start from GloVe 6B 50d", bool(params.get("pretrained_embeddings")), key="train-glove") else None
+    params["patience"] = a.number_input("Early-stopping patience", 1, 20, key="train-patience")
+    params["seed"] = b.number_input("Seed", 0, 10_000, key="train-seed")
+    params["bidirectional"] = c.checkbox("Bidirectional", key="train-bidirectional")
+    params["pretrained_embeddings"] = "glove-6b-50d" if a.checkbox("Start from GloVe 6B 50d", key="train-glove") else None
     if b.checkbox("Balance classes", False, key="train-balance", help="Weight classes by inverse frequency (imbalanced data)."):
         params["class_weight"] = "balanced"
     tokenizer = c.selectbox("Tokenizer", TOKENIZER_OPTIONS, format_func=TOKENIZER_LABELS.get, key="train-tokenizer",

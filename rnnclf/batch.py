@@ -90,11 +90,35 @@ def flat_record(row: dict, labels: Sequence[str], digits: int | None = None) -> 
     return record
 
 
-def predictions_frame(classifier, texts: Sequence[str]):
-    """``predict_records`` as a table: text, label, one ``p_<class>`` column per class, coverage, warnings, error."""
+# Texts classified per step of predictions_frame's progress callback.
+FRAME_CHUNK = 500
+
+
+def predictions_frame(classifier, texts: Sequence[str], *, source=None, digits: int | None = None, progress=None):
+    """``predict_records`` as a table: text, label, one ``p_<class>`` column per class, coverage, warnings, error.
+
+    Args:
+        source: the input rows (a DataFrame, one row per text); their columns come first, so an
+            ``id`` column survives. A source column that clashes with a result column is kept
+            with the prefix ``input_``.
+        digits: round the probabilities to this many places. Default: no rounding.
+        progress: called with the fraction done after every :data:`FRAME_CHUNK` texts.
+    """
     import pandas as pd
 
+    texts = list(texts)
     labels = classifier.class_names
-    records = [flat_record(row, labels) for row in predict_records(classifier, texts)]
+    records = []
+    for start in range(0, len(texts), FRAME_CHUNK):
+        chunk = predict_records(classifier, texts[start : start + FRAME_CHUNK])
+        records += [flat_record(row, labels, digits=digits) for row in chunk]
+        if progress is not None:
+            progress(min(1.0, (start + FRAME_CHUNK) / max(len(texts), 1)))
     columns = ["text", "label", *[f"p_{label}" for label in labels], *COVERAGE_COLUMNS, "error"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    if source is None:
+        return frame
+    if len(source) != len(frame):
+        raise ValueError(f"source has {len(source)} rows but there are {len(frame)} texts")
+    inputs = source.reset_index(drop=True).rename(columns=lambda column: f"input_{column}" if column in columns else column)
+    return pd.concat([inputs, frame], axis=1)

@@ -63,6 +63,8 @@ class ImportedTable:
         rows_read: Data rows in the file.
         dropped_empty_texts: Rows dropped because the text was empty.
         dropped_missing_labels: Rows dropped because the label was missing.
+        rows: The kept rows with every column of the file, in file order (one per row of
+            ``dataframe``), so results can be joined back to ids and other columns.
     """
 
     dataframe: pd.DataFrame
@@ -76,6 +78,7 @@ class ImportedTable:
     rows_read: int = 0
     dropped_empty_texts: int = 0
     dropped_missing_labels: int = 0
+    rows: pd.DataFrame | None = None
 
     def summary(self) -> dict:
         """JSON-safe description of the import (everything but the table)."""
@@ -297,6 +300,7 @@ def read_table(
         _require_classes(table["label"], label_column, int(empty_text.sum()), int(missing_label.sum()), require_labels)
     return ImportedTable(
         dataframe=table,
+        rows=kept.reset_index(drop=True),
         encoding=encoding,
         delimiter=delimiter,
         text_column=text_column,

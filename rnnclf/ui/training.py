@@ -6,7 +6,7 @@ import streamlit as st
 
 from rnnclf.ui import charts
 
-__all__ = ["history_from_events", "live_training_curves", "train_arguments"]
+__all__ = ["history_from_events", "live_training_curves", "train_arguments", "preset_form_values", "FORM_FIELDS"]
 
 
 def history_from_events(events: list[dict]) -> dict[str, list[float]]:
@@ -40,6 +40,44 @@ TOKENIZER_LABELS = {
     "jieba": "Chinese words (jieba)",
     "char": "characters (Chinese, Japanese, Korean)",
 }
+
+
+# Train-form widget key → (parameter, value when a preset does not set it). The form shows exactly
+# these values, and train_arguments() trains exactly what the form shows.
+FORM_FIELDS = {
+    "train-cell": ("cell_type", "lstm"),
+    "train-epochs": ("epochs", 10),
+    "train-units": ("units", 64),
+    "train-embedding": ("embedding_dim", 64),
+    "train-layers": ("num_layers", 1),
+    "train-batch": ("batch_size", 32),
+    "train-dropout": ("dropout", 0.0),
+    "train-lr": ("learning_rate", 1e-3),
+    "train-clip": ("clipnorm", 1.0),
+    "train-patience": ("patience", 2),
+    "train-seed": ("seed", 0),
+    "train-bidirectional": ("bidirectional", False),
+    "train-glove": ("pretrained_embeddings", None),
+    "train-tokenizer": ("tokenizer", "auto"),
+}
+
+
+def preset_form_values(params: dict) -> dict:
+    """Widget key → value that makes the Train form show the preset ``params`` (defaults elsewhere).
+
+    >>> values = preset_form_values({"cell_type": "gru", "units": 32, "pretrained_embeddings": "glove-6b-50d"})
+    >>> values["train-cell"], values["train-units"], values["train-epochs"], values["train-glove"]
+    ('gru', 32, 10, True)
+    """
+    values = {}
+    for key, (parameter, default) in FORM_FIELDS.items():
+        value = params.get(parameter, default)
+        if parameter == "pretrained_embeddings":
+            value = bool(value)
+        elif isinstance(default, float) and value is not None:
+            value = float(value)
+        values[key] = value
+    return values
 
 
 def train_arguments(source_arguments: list[str], params: dict, name: str | None) -> list[str]:

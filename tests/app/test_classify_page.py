@@ -84,8 +84,12 @@ def test_batch_mode_predicts_a_csv_with_download(tiny_run):
     assert app.selectbox(key="classify-column").value == "review"
     table = app.dataframe[0].value
     assert table["label"].tolist() == ["positive", "negative", "positive"]
-    assert {"p_negative", "p_positive"} <= set(table.columns)
-    assert app.get("download_button")
+    # Every input column survives (the id joins the answers back), then text, label, probabilities, coverage.
+    assert table["id"].tolist() == ["1", "2", "4"] and table["text"].tolist() == ["the zing film", "a blorp day", "zing zing"]
+    assert list(table.columns[:4]) == ["id", "text", "label", "p_negative"]
+    assert all(round(value, 4) == value for value in table["p_positive"])
+    assert table["known_tokens"].tolist() == [3, 3, 2] and (table["warnings"] == "").all()
+    assert app.get("download_button") and "1 empty rows were skipped." in texts_of(app.caption)
 
 
 def test_reruns_keep_the_keras_session(tiny_run, monkeypatch):

@@ -16,11 +16,11 @@ def marker_csv(count=160) -> bytes:
     return ("text,label\n" + "\n".join(f"{text},{label}" for text, label in zip(texts, labels))).encode()
 
 
-def wait_for_job(kind: str, timeout: float = 240):
-    from rnnclf.cli.jobs import list_jobs
+def wait_for_job(kind: str, timeout: float = 240, job_id: str | None = None):
+    from rnnclf.cli.jobs import list_jobs, load_job
 
     deadline = time.time() + timeout
-    job = list_jobs(kind)[0]
+    job = load_job(job_id) if job_id else list_jobs(kind)[0]
     while not job.finished and time.time() < deadline:
         time.sleep(0.5)
     return job
@@ -118,8 +118,15 @@ def test_models_page_lists_activates_and_deletes(tiny_run):
     store = RunStore()
     store.save(load_run(tiny_run), "doomed-run")
     app = make_app("pages/models.py")
-    names = app.dataframe[0].value["name"].tolist()
+    table = app.dataframe[0].value
+    names = table["Model"].tolist()
+    assert names[0] == "default sentiment model (English)" and table["Kind"].tolist()[0] == "bundled (read-only)"
     assert tiny_run in names and "doomed-run" in names
+    assert all(value != value or round(value, 3) == value for value in table["Test accuracy"])  # rounded, NaN allowed
+    assert "None" not in table.astype(str).to_numpy()
+    # The bundled model can be used and downloaded, never deleted.
+    assert app.selectbox(key="models-selected").value == "default"
+    assert "cannot be deleted" in texts_of(app.caption) and not [b for b in app.button if b.key == "models-delete"]
     app.selectbox(key="models-selected").select("doomed-run").run()
     app.button(key="models-activate").click().run()
     assert app.session_state["active_model"] == "doomed-run"
@@ -153,11 +160,64 @@ def _finished_job(kind: str, status: str, log: str, error: str | None = None) ->
 
 def test_a_stopped_job_is_neutral_and_a_failed_one_shows_its_last_log_lines(tiny_run):
     app = make_app("pages/train.py")
-    app.session_state["train_job"] = _finished_job("train", "stopped", "epoch 1/8 loss 0.61\n")
+    app.session_state["train_job"] = stopped = _finished_job("train", "stopped", "epoch 1/8 loss 0.61\n")
     app.run()
     assert not app.exception and not app.error
     assert texts_of(app.info).startswith("Training GRU: stopped by you; nothing was saved.")
-    app.session_state["train_job"] = _finished_job("train", "failed", "loading\nTraceback ...\nMemoryError\n", "out of memory")
+    app.session_state["train_job"] = failed = _finished_job("train", "failed", "loading\nTraceback ...\nMemoryError\n", "out of memory")
     app.run()
     assert texts_of(app.error) == "Training GRU: failed. out of memory"
     assert "MemoryError" in texts_of(app.code)
+    import shutil
+
+    from rnnclf.data.paths import jobs_dir
+
+    for job_id in (stopped, failed):  # leave no fake jobs for tests that look for "the latest train job"
+        shutil.rmtree(jobs_dir() / job_id)
+
+
+def test_a_preset_fills_the_form_and_the_run_trains_exactly_that(tiny_run):
+    """Choosing a preset used to leave the form as it was; now the form shows it and the run records it."""
+    import json
+
+    from rnnclf.experiments.presets import PRESETS
+    from rnnclf.store import RunStore
+
+    app = make_app("pages/train.py")
+    assert app.selectbox(key="train-preset").value == "balanced"
+    assert (app.selectbox(key="train-cell").value, app.number_input(key="train-units").value) == ("lstm", 64)
+    assert app.slider(key="train-dropout").value == PRESETS["balanced"]["params"]["dropout"]
+    app.selectbox(key="train-preset").select("quick").run()
+    quick = PRESETS["quick"]["params"]
+    assert app.selectbox(key="train-cell").value == quick["cell_type"] == "gru"
+    assert app.number_input(key="train-units").value == quick["units"] == 32
+    assert app.number_input(key="train-epochs").value == quick["epochs"] == 3
+    assert app.number_input(key="train-embedding").value == quick["embedding_dim"] == 32
+    assert app.slider(key="train-dropout").value == 0.0  # balanced's 0.2 does not leak into quick
+    assert "holds the **quick** preset" in texts_of(app.caption)
+    app.radio(key="train-source").set_value("Upload a CSV").run()
+    app.file_uploader(key="train-upload").set_value(("reviews.csv", EXAMPLE_CSV, "text/csv")).run()
+    app.number_input(key="train-epochs").set_value(1).run()  # a field changed after the preset wins
+    app.text_input(key="train-name").input("preset-quick").run()
+    app.button(key="train-start").click().run()
+    job = wait_for_job("train", job_id=app.session_state["train_job"])
+    assert job.status == "succeeded", job.log_tail()
+    meta = json.loads((RunStore().path("preset-quick") / "meta.json").read_text(encoding="utf-8"))
+    trained = meta["params"]
+    assert (trained["cell_type"], trained["units"], trained["embedding_dim"], trained["epochs"]) == ("gru", 32, 32, 1)
+    assert trained["dropout"] == 0.0 and trained["batch_size"] == quick["batch_size"]
+
+
+def test_forms_survive_a_trip_to_another_page(tiny_run):
+    app = make_app("pages/train.py", active=tiny_run)
+    app.selectbox(key="train-preset").select("quick").run()
+    app.number_input(key="train-units").set_value(48).run()
+    app.switch_page("pages/classify.py").run()
+    app.text_area(key="classify_text").input("the zing movie").run()
+    app.switch_page("pages/datasets.py").run()
+    app.switch_page("pages/train.py").run()
+    assert not app.exception
+    assert app.selectbox(key="train-preset").value == "quick" and app.number_input(key="train-units").value == 48
+    assert app.selectbox(key="train-cell").value == "gru"  # still the preset's, not the page default
+    app.switch_page("pages/classify.py").run()
+    assert app.text_area(key="classify_text").value == "the zing movie" and app.metric[0].value == "positive"
