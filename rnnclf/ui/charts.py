@@ -28,6 +28,19 @@ from rnnclf.ui.plots import (
     class_color,
 )
 
+# Display names of the cell types in legends (one spelling everywhere).
+CELL_NAMES = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def _epoch_ticks(epochs: int) -> dict:
+    """Whole-epoch ticks (never 1.5), at most about ten of them.
+
+    >>> _epoch_ticks(8), _epoch_ticks(30)
+    ({'tick0': 1, 'dtick': 1}, {'tick0': 1, 'dtick': 3})
+    """
+    return {"tick0": 1, "dtick": max(1, -(-int(epochs) // 10))}
+
+
 __all__ = [
     "training_curves",
     "confusion_matrix_figure",
@@ -59,7 +72,8 @@ def gradient_flow_figure(flows: Mapping[str, Any] | Sequence[Any], *, band: bool
     for name, flow in named:
         data = as_dict(flow)
         cell = str(data.get("cell_type", ""))
-        label = name or (cell + (" (bidirectional)" if data.get("bidirectional") else ""))
+        cell_name = CELL_NAMES.get(cell, cell)
+        label = CELL_NAMES.get(name, name) if name else cell_name + (" (bidirectional)" if data.get("bidirectional") else "")
         color = CELL_COLORS.get(cell, CLASS_COLORS[len(figure.data) % len(CLASS_COLORS)])
         dash = "dash" if data.get("bidirectional") else "solid"
         if band:
@@ -82,7 +96,8 @@ def gradient_flow_figure(flows: Mapping[str, Any] | Sequence[Any], *, band: bool
         **LAYOUT,
         title="Gradient flow through time",
         xaxis_title="distance from the last token (steps)",
-        yaxis=dict(title="mean ‖∂L/∂xₜ‖", type="log"),
+        # Labelled powers of ten: a log axis with bare minor ticks reads as noise.
+        yaxis=dict(title="mean ‖∂L/∂xₜ‖ (log scale)", type="log", dtick=1, exponentformat="power", showexponent="all"),
     )
     return figure
 
@@ -120,7 +135,7 @@ def training_curves(history: Mapping[str, Sequence[float]], *, best_epoch: int |
             )
         if best_epoch:
             figure.add_vline(x=best_epoch, line_dash="dot", line_color="#7f7f7f", row=1, col=column)
-    figure.update_xaxes(title_text="epoch")
+    figure.update_xaxes(title_text="epoch", **_epoch_ticks(max((len(values) for values in history.values()), default=1)))
     figure.update_layout(**LAYOUT, title="Training curves")
     return figure
 
@@ -266,10 +281,13 @@ def comparison_curves(curves, metric: str = "val_loss") -> go.Figure:
         figure.add_trace(go.Scatter(x=epochs + epochs[::-1], y=list(grouped.max()) + list(grouped.min())[::-1],
                                     fill="toself", line=dict(width=0), fillcolor=color, opacity=0.15,
                                     showlegend=False, hoverinfo="skip"))
-        figure.add_trace(go.Scatter(x=epochs, y=list(grouped.mean()), mode="lines+markers", name=str(cell).upper(),
+        figure.add_trace(go.Scatter(x=epochs, y=list(grouped.mean()), mode="lines+markers", name=CELL_NAMES.get(cell, str(cell)),
                                     line=dict(color=color)))
-    figure.update_layout(**LAYOUT, title=f"Learning curves ({metric.replace('_', ' ')}, mean over seeds)",
+    seeds = curves["seed"].nunique() if "seed" in curves else 1
+    spread = "one seed" if seeds == 1 else f"mean over {seeds} seeds, band = min to max"
+    figure.update_layout(**LAYOUT, title=f"Learning curves ({metric.replace('_', ' ')}, {spread})",
                          xaxis_title="epoch", yaxis_title=metric.replace("_", " "))
+    figure.update_xaxes(**_epoch_ticks(int(curves["epoch"].max()) if len(curves) else 1))
     return figure
 
 
@@ -283,11 +301,11 @@ def length_accuracy_figure(table) -> go.Figure:
         >>> import pandas as pd
         >>> table = pd.DataFrame({"0-9": [0.9, 0.8], "10+": [0.7, 0.85]}, index=["rnn", "gru"])
         >>> [trace.name for trace in length_accuracy_figure(table).data]
-        ['RNN', 'GRU']
+        ['SimpleRNN', 'GRU']
     """
     figure = go.Figure()
     for cell, row in table.iterrows():
-        figure.add_trace(go.Bar(x=[str(column) for column in table.columns], y=list(row.values), name=str(cell).upper(),
+        figure.add_trace(go.Bar(x=[str(column) for column in table.columns], y=list(row.values), name=CELL_NAMES.get(cell, str(cell)),
                                 marker_color=CELL_COLORS.get(str(cell), class_color(len(figure.data))),
                                 hovertemplate="%{x} tokens: %{y:.1%}<extra></extra>"))
     figure.update_layout(**LAYOUT, title="Accuracy by text length", barmode="group", xaxis_title="tokens per text",

@@ -72,7 +72,9 @@ def _flow(cell_type, bidirectional=False):
 def test_gradient_flow_lines_per_cell_type_on_a_log_scale():
     figure = charts.gradient_flow_figure([_flow("rnn"), _flow("lstm"), _flow("gru", bidirectional=True)])
     assert figure.layout.yaxis.type == "log"
-    assert [trace.name for trace in figure.data] == ["rnn", "lstm", "gru (bidirectional)"]
+    assert [trace.name for trace in figure.data] == ["SimpleRNN", "LSTM", "GRU (bidirectional)"]
+    assert (figure.layout.yaxis.dtick, figure.layout.yaxis.exponentformat) == (1, "power")  # labelled powers of ten
+    assert [trace.name for trace in charts.gradient_flow_figure({"rnn": _flow("rnn"), "gru": _flow("gru")}).data] == ["SimpleRNN", "GRU"]
     assert [trace.line.color for trace in figure.data] == [plots.CELL_COLORS[cell] for cell in ("rnn", "lstm", "gru")]
     assert all(len(trace.x) == 3 for trace in figure.data)
     banded = charts.gradient_flow_figure({"my lstm": _flow("lstm")}, band=True)
@@ -96,6 +98,9 @@ def test_training_curves_from_a_history_dict():
     assert {trace.line.color for trace in figure.data} == {plots.SERIES_COLORS["train"], plots.SERIES_COLORS["validation"]}
     assert sum(trace.showlegend for trace in figure.data) == 2  # one legend entry per split
     assert len(charts.training_curves({"loss": [1.0]}).data) == 1
+    assert (figure.layout.xaxis.tick0, figure.layout.xaxis.dtick) == (1, 1)  # whole epochs, never 1.5
+    long = charts.training_curves({"loss": [1.0 / (epoch + 1) for epoch in range(25)]})
+    assert long.layout.xaxis.dtick == 3
 
 
 def test_confusion_matrix_counts_and_shares():
