@@ -51,11 +51,10 @@ def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str
         rows.append({"text": text})
         usable_positions.append(position)
         sequences.append(encoded.ids)
-        reports.append(word_coverage(encoded, text, model_languages).to_dict())
+        reports.append(word_coverage(encoded, text, model_languages).answer_fields())
     labels = classifier.class_names
     probabilities = classifier.predict_ids(sequences) if sequences else []
     for position, row_probabilities, report in zip(usable_positions, probabilities, reports):
-        report.pop("model_languages")
         rows[position] = {
             "text": texts[position],
             "label": labels[int(row_probabilities.argmax())],

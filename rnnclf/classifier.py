@@ -358,10 +358,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         texts = check_texts(texts)
         sequences = self.encoder_.encode_ids(texts)
-        empty = [position for position, sequence in enumerate(sequences) if not sequence]
-        if empty:
-            shown = ", ".join(str(position) for position in empty[:10])
-            raise InputError(f"{len(empty)} text(s) are empty or whitespace only (positions {shown}): there is nothing to classify.")
+        _refuse_empty(sequences)
         return self.predict_ids(sequences)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
@@ -378,11 +375,15 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         the answer is a guess (no known word), rests on few known words, or the
         text is in a language the model was not trained on (see :mod:`rnnclf.coverage`).
         """
-        probabilities = self.predict_proba([text])[0]
+        self._check_fitted()
+        text = check_texts([text])[0]
+        encoded = self.encoder_.encode(text)  # once: for the model and for the coverage report
+        _refuse_empty([encoded.ids])
+        probabilities = self.predict_ids([encoded.ids])[0]
         return {
             "label": to_plain(self.classes_[int(np.argmax(probabilities))]),
             "probabilities": {str(to_plain(label)): float(p) for label, p in zip(self.classes_, probabilities)},
-            **_coverage_fields(self.word_coverage(text)),
+            **word_coverage(encoded, text, self.model_languages).answer_fields(),
         }
 
     def word_coverage(self, text: str) -> WordCoverage:
@@ -483,7 +484,8 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         for attribute in ("best_epoch", "epochs_run", "training_seconds", "epoch_seconds", "embedding_coverage"):
             setattr(classifier, attribute + "_", meta.get(attribute))
         # Runs saved before languages were recorded: the script of their vocabulary tells.
-        classifier.languages_ = meta.get("languages") or language_shares(files.encoder.vocabulary_[2:])
+        classifier.languages_ = meta.get("languages") or language_shares(
+            _evenly_spaced(files.encoder.vocabulary_[2:], LANGUAGE_SAMPLE))
         # The model's embedding layer knows the width really used (runs before 0.2 did not record it).
         classifier.embedding_dim_ = embedding_width(files.model)
         classifier.run_meta_ = meta
@@ -496,16 +498,18 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
 LANGUAGE_SAMPLE = 5000
 
 
+def _refuse_empty(sequences) -> None:
+    """An answer for a text without tokens would be made up: refuse it, naming the positions."""
+    empty = [position for position, sequence in enumerate(sequences) if not sequence]
+    if empty:
+        shown = ", ".join(str(position) for position in empty[:10])
+        raise InputError(f"{len(empty)} text(s) are empty or whitespace only (positions {shown}): there is nothing to classify.")
+
+
 def _evenly_spaced(items: list, count: int) -> list:
     if len(items) <= count:
         return items
     return [items[index] for index in np.linspace(0, len(items) - 1, count).astype(int)]
-
-
-def _coverage_fields(report: WordCoverage) -> dict:
-    fields = report.to_dict()
-    fields.pop("model_languages")
-    return fields
 
 
 def load_run(name_or_path: str | Path, root: str | Path | None = None) -> RNNTextClassifier:

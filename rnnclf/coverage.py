@@ -63,6 +63,12 @@ class WordCoverage:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def answer_fields(self) -> dict:
+        """The fields an answer carries: everything but ``model_languages`` (a fact about the model)."""
+        fields = self.to_dict()
+        fields.pop("model_languages")
+        return fields
+
 
 def _warnings(known: int, total: int, language: str, model_languages: list[str]) -> list[str]:
     warnings = []

@@ -38,7 +38,6 @@ __all__ = ["RunStore", "RunError", "RunFiles", "write_run", "read_run_files", "r
 RUN_FORMAT = "rnnclf-run"
 RUN_FORMAT_VERSION = 1
 MODEL_FILE, ENCODER_FILE, META_FILE = "model.keras", "encoder.json", "meta.json"
-DEFAULT_MODEL_NAME = "default"
 # Temporary directories older than this are leftovers of crashed saves.
 STALE_TEMPORARY_SECONDS = 3600
 

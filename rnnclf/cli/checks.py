@@ -15,13 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rnnclf.data.paths import (
-    check_input_file,
-    check_output_file,
-    check_writable_directory,
-)
-
-__all__ = ["check_input_file", "check_output_file", "check_writable_directory", "check_model_available"]
+__all__ = ["check_model_available"]
 
 
 def check_model_available(name_or_path: str | Path) -> Path:

@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 
 from rnnclf.batch import COVERAGE_COLUMNS, flat_record
-from rnnclf.cli.checks import check_input_file, check_model_available, check_output_file
+from rnnclf.cli.checks import check_model_available
 from rnnclf.cli.output import print_json
 from rnnclf.common import atomic_output, to_json
+from rnnclf.data.paths import check_input_file, check_output_file
 from rnnclf.errors import InputError
 
 __all__ = ["register"]

@@ -13,11 +13,12 @@ import argparse
 
 from rnnclf.cli.output import print_json
 from rnnclf.errors import InputError
+from rnnclf.text import TOKENIZERS
 
 __all__ = ["register", "add_data_arguments", "TOKENIZER_CHOICES"]
 
-# The registered tokenizers (rnnclf.text.TOKENIZERS), spelled out so building the parser stays cheap.
-TOKENIZER_CHOICES = ("tweet", "treebank", "regexp", "jieba", "char")
+# The registered tokenizers (importing rnnclf.text is cheap: nltk and jieba load on first use).
+TOKENIZER_CHOICES = tuple(TOKENIZERS)
 
 
 def add_data_arguments(parser: argparse.ArgumentParser):

@@ -118,6 +118,7 @@ def learning_curves(result: dict) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+# Display names of the cell types (one spelling in every table, sentence and legend).
 CELL_NAMES = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
 

@@ -353,7 +353,7 @@ def explain(
         classifier, encoded.ids, target_index, name, reference=float(probabilities[target_index]), **options
     )
     classes = classifier.classes_
-    report = word_coverage(encoded, text, classifier.model_languages).to_dict()
+    report = word_coverage(encoded, text, classifier.model_languages).answer_fields()
     return Explanation(
         tokens=list(encoded.tokens),
         scores=[float(score) for score in scores[:length]],
@@ -369,6 +369,6 @@ def explain(
         characters_cut=int(encoded.characters_cut),
         completeness=extras.get("completeness"),
         details=extras.get("details", {}),
-        coverage={key: value for key, value in report.items() if key not in ("warnings", "model_languages")},
+        coverage={key: value for key, value in report.items() if key != "warnings"},
         warnings=list(report["warnings"]),
     )

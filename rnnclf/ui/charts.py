@@ -18,6 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnnclf.experiments.comparison_tables import CELL_NAMES
 from rnnclf.ui.plots import (
     CELL_COLORS,
     CLASS_COLORS,
@@ -27,9 +28,6 @@ from rnnclf.ui.plots import (
     as_dict,
     class_color,
 )
-
-# Display names of the cell types in legends (one spelling everywhere).
-CELL_NAMES = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def _epoch_ticks(epochs: int) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from rnnclf.experiments.comparison_tables import CELL_NAMES
 from rnnclf.ui import charts
 
 __all__ = ["metric_row", "render_metrics", "render_run_details", "render_dataset_stats"]
@@ -113,8 +114,7 @@ def render_comparison(result: dict, key: str) -> None:
 
 
 # What the tables call each row: baselines by name, cells by their Keras class.
-ROW_NAMES = {"tfidf-logreg": "TF-IDF + logistic regression (tuned)", "nbsvm": "NB-SVM (tuned)",
-             "rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+ROW_NAMES = {"tfidf-logreg": "TF-IDF + logistic regression (tuned)", "nbsvm": "NB-SVM (tuned)", **CELL_NAMES}
 
 
 def _mean_std(row, metric: str) -> str:

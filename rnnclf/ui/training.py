@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rnnclf.text import TOKENIZERS
 from rnnclf.ui import charts
 
 __all__ = ["history_from_events", "live_training_curves", "train_arguments", "preset_form_values", "FORM_FIELDS"]
@@ -31,7 +32,7 @@ def live_training_curves(events: list[dict]) -> None:
 
 
 # Tokenizer choices on the Train and Compare pages: "auto" lets the data's language decide.
-TOKENIZER_OPTIONS = ("auto", "tweet", "treebank", "regexp", "jieba", "char")
+TOKENIZER_OPTIONS = ("auto", *TOKENIZERS)
 TOKENIZER_LABELS = {
     "auto": "automatic (from the language of the data)",
     "tweet": "words (TweetTokenizer)",
