@@ -42,6 +42,8 @@ test: $(STAMP) browser
 default-model: $(STAMP)
 	$(BIN)/python -m rnnclf train --preset default-sentiment --overwrite
 	$(BIN)/python -m rnnclf runs export default-sentiment data/default-sentiment --overwrite
+	$(BIN)/python -m rnnclf train --preset default-sentiment-zh --overwrite
+	$(BIN)/python -m rnnclf runs export default-sentiment-zh data/default-sentiment-zh --overwrite
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -11,6 +11,7 @@ from rnnclf.ui.render import render_metrics
 from rnnclf.ui.state import flash, keep_widget_values, set_active_model, show_flash
 from rnnclf.ui.training import (
     FORM_FIELDS,
+    POOLING_LABELS,
     TOKENIZER_LABELS,
     TOKENIZER_OPTIONS,
     live_training_curves,
@@ -61,6 +62,10 @@ with st.expander("Advanced options"):
     params["num_layers"] = b.number_input("Stacked layers", 1, 4, key="train-layers")
     params["batch_size"] = c.number_input("Batch size", 4, 512, key="train-batch")
     params["dropout"] = a.slider("Dropout", 0.0, 0.8, step=0.05, key="train-dropout")
+    params["spatial_dropout"] = a.slider("Embedding (spatial) dropout", 0.0, 0.8, step=0.05, key="train-spatial-dropout",
+                                         help="Drops whole embedding channels while training.")
+    params["pooling"] = b.selectbox("Head reads", list(POOLING_LABELS), format_func=POOLING_LABELS.get, key="train-pooling",
+                                    help="Pooling over every word lets a word far from the end reach the classifier directly.")
     params["learning_rate"] = b.number_input("Learning rate", 1e-5, 1.0, format="%.5f", key="train-lr")
     params["clipnorm"] = c.number_input("Gradient clip norm (0 = off)", 0.0, 100.0, key="train-clip",
                                         help="Clipping the gradient norm keeps BPTT from exploding.")

@@ -68,8 +68,8 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
 
     Args:
         cell_type: ``"rnn"``, ``"lstm"`` or ``"gru"``. Default: ``"lstm"``.
-        embedding_dim, units, num_layers, bidirectional, dropout, recurrent_dropout:
-            see :func:`rnnclf.models.build_model`.
+        embedding_dim, units, num_layers, bidirectional, dropout, recurrent_dropout,
+        pooling, spatial_dropout: see :func:`rnnclf.models.build_model`.
         learning_rate: Adam learning rate. Default: 1e-3.
         clipnorm: gradient-norm clipping, ``None`` to disable. Default: 1.0.
         epochs: maximum epochs. Default: 10.
@@ -101,6 +101,9 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         "bidirectional": Boolean(),
         "dropout": Real(0, 1, high_closed=False),
         "recurrent_dropout": Real(0, 1, high_closed=False),
+        # The keys of rnnclf.models.POOLINGS (a test keeps them equal).
+        "pooling": Options(("last", "max_mean", "attention")),
+        "spatial_dropout": Real(0, 1, high_closed=False),
         "learning_rate": Real(0, None, low_closed=False),
         "clipnorm": NoneOr(Real(0, None, low_closed=False)),
         "epochs": Integer(1),
@@ -134,6 +137,8 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         bidirectional: bool = False,
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
+        pooling: str = "last",
+        spatial_dropout: float = 0.0,
         learning_rate: float = 1e-3,
         clipnorm: float | None = 1.0,
         epochs: int = 10,
@@ -160,6 +165,8 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.pooling = pooling
+        self.spatial_dropout = spatial_dropout
         self.learning_rate = learning_rate
         self.clipnorm = clipnorm
         self.epochs = epochs
@@ -295,6 +302,8 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             bidirectional=self.bidirectional,
             dropout=self.dropout,
             recurrent_dropout=self.recurrent_dropout,
+            pooling=self.pooling,
+            spatial_dropout=self.spatial_dropout,
             learning_rate=self.learning_rate,
             clipnorm=self.clipnorm,
             embedding_matrix=embedding_matrix,

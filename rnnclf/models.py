@@ -1,4 +1,4 @@
-"""Keras model builders: Embedding → recurrent layers → softmax head.
+"""Keras model builders: Embedding → recurrent layers → (pooling) → softmax head.
 
 Convention used everywhere in rnnclf: the head is a ``softmax`` over
 ``num_classes`` units, also for binary tasks. One convention means
@@ -21,7 +21,7 @@ from rnnclf.common import lookup
 from rnnclf.errors import InputError
 from rnnclf.optimizers import LazyAdam
 
-__all__ = ["CELL_TYPES", "build_model", "cell_layer_class", "count_parameters"]
+__all__ = ["CELL_TYPES", "POOLINGS", "SequencePooling", "build_model", "cell_layer_class", "count_parameters"]
 
 # Registry of recurrent cell types. SimpleRNN is the textbook Elman network whose
 # gradients vanish over long spans; LSTM and GRU add gates that keep them alive.
@@ -30,6 +30,97 @@ CELL_TYPES: dict[str, type] = {
     "lstm": layers.LSTM,
     "gru": layers.GRU,
 }
+
+# What the head reads from the last recurrent layer. "last" is the final state
+# alone (the textbook classifier); the others summarise every step, which lets a
+# word far from the end reach the head without surviving the whole recurrence.
+POOLINGS: dict[str, tuple[str, ...]] = {
+    "last": ("last",),
+    "max_mean": ("last", "max", "mean"),
+    "attention": ("last", "attention"),
+}
+
+_NEGATIVE = -1e9  # stands in for -inf where padding must lose a max or a softmax
+
+
+@keras.saving.register_keras_serializable(package="rnnclf")
+class SequencePooling(layers.Layer):
+    """Masked summaries of a recurrent output sequence ``(batch, time, features)``, concatenated.
+
+    Modes (in the order given): ``"last"`` — the final state (with post padding,
+    the output at the last real step; for a bidirectional input the forward half
+    there and the backward half at step 0, which is where the backward direction
+    finishes); ``"max"`` / ``"mean"`` — per feature over the real steps only;
+    ``"attention"`` — a learned softmax over the real steps (additive scoring,
+    Bahdanau et al. 2015) and the weighted sum of the outputs. Padding never
+    contributes; a row with no real step pools to zeros.
+
+    Example:
+        >>> pooled = SequencePooling(modes=("last", "max", "mean"))(np.ones((2, 5, 3), "float32"))
+        >>> tuple(pooled.shape)
+        (2, 9)
+    """
+
+    def __init__(self, modes=("last", "max", "mean"), bidirectional=False, attention_units=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        unknown = [mode for mode in modes if mode not in ("last", "max", "mean", "attention")]
+        if not modes or unknown:
+            raise InputError(f"Received: modes={tuple(modes)}; expected a non-empty subset of 'last', 'max', 'mean', 'attention'.")
+        self.modes = tuple(modes)
+        self.bidirectional = bool(bidirectional)
+        self.attention_units = None if attention_units is None else int(attention_units)
+        self.seed = seed
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        features = int(input_shape[-1])
+        if "attention" in self.modes:
+            width = self.attention_units or features
+            self.attention_kernel = self.add_weight(
+                shape=(features, width), initializer=keras.initializers.GlorotUniform(seed=self.seed), name="attention_kernel"
+            )
+            self.attention_bias = self.add_weight(shape=(width,), initializer="zeros", name="attention_bias")
+            self.attention_vector = self.add_weight(
+                shape=(width,), initializer=keras.initializers.GlorotUniform(seed=self.seed), name="attention_vector"
+            )
+
+    def call(self, inputs, mask=None):
+        ops = keras.ops
+        if mask is None:
+            mask = ops.ones(ops.shape(inputs)[:2], dtype="bool")
+        mask = ops.cast(mask, "bool")
+        weights = ops.cast(mask, inputs.dtype)[:, :, None]
+        lengths = ops.sum(weights, axis=1)  # (batch, 1)
+        parts = []
+        for mode in self.modes:
+            if mode == "last":
+                last_step = ops.maximum(ops.cast(lengths[:, 0], "int32") - 1, 0)
+                at_last = ops.sum(inputs * ops.one_hot(last_step, ops.shape(inputs)[1], dtype=inputs.dtype)[:, :, None], axis=1)
+                if self.bidirectional:
+                    half = inputs.shape[-1] // 2
+                    at_last = ops.concatenate([at_last[:, :half], inputs[:, 0, half:]], axis=-1)
+                parts.append(at_last * ops.cast(lengths > 0, inputs.dtype))
+            elif mode == "max":
+                largest = ops.max(ops.where(mask[:, :, None], inputs, _NEGATIVE), axis=1)
+                parts.append(ops.where(lengths > 0, largest, 0.0))
+            elif mode == "mean":
+                parts.append(ops.sum(inputs * weights, axis=1) / ops.maximum(lengths, 1.0))
+            else:
+                scores = ops.tensordot(ops.tanh(ops.tensordot(inputs, self.attention_kernel, 1) + self.attention_bias), self.attention_vector, 1)
+                attention = ops.softmax(ops.where(mask, scores, _NEGATIVE), axis=-1) * weights[:, :, 0]
+                parts.append(ops.sum(inputs * attention[:, :, None], axis=1))
+        return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=-1)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], int(input_shape[-1]) * len(self.modes))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(modes=list(self.modes), bidirectional=self.bidirectional, attention_units=self.attention_units, seed=self.seed)
+        return config
 
 
 
@@ -49,6 +140,8 @@ def build_model(
     bidirectional: bool = False,
     dropout: float = 0.0,
     recurrent_dropout: float = 0.0,
+    pooling: str = "last",
+    spatial_dropout: float = 0.0,
     learning_rate: float = 1e-3,
     clipnorm: float | None = 1.0,
     embedding_matrix: np.ndarray | None = None,
@@ -67,6 +160,12 @@ def build_model(
         bidirectional: wrap each recurrent layer in ``Bidirectional``. Default: ``False``.
         dropout: dropout on the recurrent layers' inputs and before the head. Default: 0.
         recurrent_dropout: dropout on the recurrent state. Default: 0.
+        pooling: what the head reads (see :data:`POOLINGS`): ``"last"`` — the final
+            state; ``"max_mean"`` — the final state with the masked max and mean of
+            every step's output; ``"attention"`` — the final state with an
+            attention-weighted sum. Default: ``"last"``.
+        spatial_dropout: drop whole embedding channels (``SpatialDropout1D``) with
+            this probability while training. Default: 0.
         learning_rate: Adam learning rate. Default: 1e-3.
         clipnorm: clip each gradient's norm to this value; ``None`` disables. Default: 1.0.
         embedding_matrix: optional initial embedding weights ``(vocabulary_size, embedding_dim)``.
@@ -82,11 +181,12 @@ def build_model(
         251
     """
     layer_class = cell_layer_class(cell_type)
+    modes = lookup(POOLINGS, pooling, "pooling")
     if int(num_classes) < 2:
         raise InputError(f"Received: num_classes={num_classes}; a classifier needs at least 2 classes.")
     if int(num_layers) < 1:
         raise InputError(f"Received: num_layers={num_layers}; expected at least 1.")
-    for name, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+    for name, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout), ("spatial_dropout", spatial_dropout)):
         if not 0.0 <= float(value) < 1.0:
             raise InputError(f"Received: {name}={value}; expected a fraction in [0, 1).")
     if embedding_matrix is not None:
@@ -113,11 +213,14 @@ def build_model(
         # set_weights, not a Constant initializer: an initializer would copy the whole
         # matrix into the saved model's config.json (20 MB of JSON for GloVe).
         embedding.set_weights([embedding_matrix])
+    if spatial_dropout:
+        x = layers.SpatialDropout1D(float(spatial_dropout), seed=seed, name="spatial_dropout")(x)
+    pooled = pooling != "last"
     for index in range(int(num_layers)):
         last = index == int(num_layers) - 1
         recurrent = layer_class(
             int(units),
-            return_sequences=not last,
+            return_sequences=pooled or not last,
             dropout=float(dropout),
             recurrent_dropout=float(recurrent_dropout),
             seed=seed,
@@ -126,6 +229,8 @@ def build_model(
         if bidirectional:
             recurrent = layers.Bidirectional(recurrent, name=f"bidirectional_{index}")
         x = recurrent(x)
+    if pooled:
+        x = SequencePooling(modes, bidirectional=bool(bidirectional), seed=seed, name="pooling")(x)
     if dropout:
         x = layers.Dropout(float(dropout), seed=seed, name="head_dropout")(x)
     outputs = layers.Dense(int(num_classes), activation="softmax", name="classes")(x)

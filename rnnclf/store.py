@@ -195,6 +195,8 @@ def read_run_files(directory: Path) -> RunFiles:
         raise RunError(f"Run {directory.name!r} has no {MODEL_FILE} ({model_path} is missing). {advice}")
     if not zipfile.is_zipfile(model_path):
         raise RunError(f"{model_path} is damaged: it is not a .keras (zip) archive, perhaps truncated by an interrupted copy. {advice}")
+    import rnnclf.models  # noqa: F401  (registers rnnclf's own layers for loading)
+
     try:
         model = keras.saving.load_model(model_path, compile=False, safe_mode=True)
     except Exception as error:  # Keras raises many types for a damaged archive
@@ -361,6 +363,8 @@ def model_to_bytes(model) -> bytes:
 def model_from_bytes(data: bytes):
     """Inverse of :func:`model_to_bytes` (Keras safe mode)."""
     import keras
+
+    import rnnclf.models  # noqa: F401  (registers rnnclf's own layers for loading)
 
     with tempfile.TemporaryDirectory(prefix="rnnclf-") as directory:
         path = Path(directory) / MODEL_FILE

@@ -61,12 +61,13 @@ def test_sklearn_check_estimator_has_nothing_numeric_to_run_and_says_so():
 
 def test_the_parameter_table_names_every_parameter_and_the_registries_keys():
     from rnnclf.data.embeddings import PRETRAINED_EMBEDDINGS
-    from rnnclf.models import CELL_TYPES
+    from rnnclf.models import CELL_TYPES, POOLINGS
     from rnnclf.text import TOKENIZERS
 
     constraints = RNNTextClassifier._parameter_constraints
     assert set(constraints) == set(RNNTextClassifier().get_params())
     assert constraints["cell_type"].values == tuple(CELL_TYPES)
+    assert constraints["pooling"].values == tuple(POOLINGS)
     assert constraints["tokenizer"].values == tuple(TOKENIZERS)
     assert constraints["pretrained_embeddings"].inner.values == tuple(PRETRAINED_EMBEDDINGS)
     RNNTextClassifier()._validate_params()  # the defaults pass their own table

@@ -46,6 +46,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     model.add_argument("--bidirectional", action="store_true", default=None)
     model.add_argument("--dropout", type=float)
     model.add_argument("--recurrent-dropout", type=float)
+    model.add_argument("--pooling", choices=["last", "max_mean", "attention"],
+                       help="what the head reads: last state (default), + max and mean over steps, or + attention")
+    model.add_argument("--spatial-dropout", type=float, help="drop whole embedding channels while training")
     model.add_argument("--glove", dest="pretrained_embeddings", action="store_const", const="glove-6b-50d", default=None,
                        help="initialise the embedding from GloVe 6B 50d")
     model.add_argument("--freeze-embeddings", dest="trainable_embeddings", action="store_false", default=None)
@@ -73,7 +76,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 _MODEL_OPTIONS = (
-    "cell_type", "embedding_dim", "units", "num_layers", "bidirectional", "dropout", "recurrent_dropout",
+    "cell_type", "embedding_dim", "units", "num_layers", "bidirectional", "dropout", "recurrent_dropout", "pooling", "spatial_dropout",
     "pretrained_embeddings", "trainable_embeddings", "tokenizer", "max_tokens", "max_length", "epochs",
     "batch_size", "learning_rate", "clipnorm", "patience", "class_weight", "seed",
 )

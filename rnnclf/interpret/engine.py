@@ -10,6 +10,7 @@ masked model there loses the Keras mask) — as ``tf.function`` paths with
 
 from __future__ import annotations
 
+import inspect
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -25,33 +26,44 @@ __all__ = ["CompiledFunctions", "compiled_functions"]
 
 
 
-def _model_parts(model) -> tuple[Any, list, list]:
-    """Split a build_model() model into (embedding, recurrent layers, head layers)."""
+def _model_parts(model) -> tuple[Any, list, list, list]:
+    """Split a build_model() model into (embedding, layers after it, recurrent layers, head Dense layers).
+
+    The model must be the chain :func:`rnnclf.models.build_model` makes: an
+    ``Embedding`` first, then (spatial) dropout, recurrent layers, an optional
+    :class:`~rnnclf.models.SequencePooling`, and a ``Dense`` head last.
+    """
     from keras import layers
+
+    from rnnclf.models import SequencePooling
 
     chain = [layer for layer in model.layers if not isinstance(layer, layers.InputLayer)]
     names = [f"{type(layer).__name__}({layer.name})" for layer in chain]
     problem = (
-        f"Explanations and diagnostics expect the Embedding → recurrent layers → Dense layout of "
+        f"Explanations and diagnostics expect the Embedding → recurrent layers → (pooling) → Dense layout of "
         f"rnnclf.models.build_model; this model has {', '.join(names)}. Use a model trained by rnnclf."
     )
-    if not chain or not isinstance(chain[0], layers.Embedding):
+    allowed = (layers.Dropout, layers.RNN, layers.Bidirectional, SequencePooling, layers.Dense)
+    if not chain or not isinstance(chain[0], layers.Embedding) or not isinstance(chain[-1], layers.Dense):
         raise InputError(problem)
-    recurrent, position = [], 1
-    while position < len(chain) and isinstance(chain[position], (layers.RNN, layers.Bidirectional)):
-        recurrent.append(chain[position])
-        position += 1
-    head = chain[position:]
-    if not recurrent or not head or not isinstance(head[-1], layers.Dense):
+    after = chain[1:]
+    recurrent = [layer for layer in after if isinstance(layer, (layers.RNN, layers.Bidirectional))]
+    if not recurrent or any(not isinstance(layer, allowed) for layer in after):
         raise InputError(problem)
-    if any(not isinstance(layer, (layers.Dropout, layers.Dense)) for layer in head):
-        raise InputError(problem)
-    # Dropout is the identity at inference; leaving it out keeps the graph small.
-    return chain[0], recurrent, [layer for layer in head if isinstance(layer, layers.Dense)]
+    head = [layer for layer in after[after.index(recurrent[-1]) + 1 :] if isinstance(layer, layers.Dense)]
+    return chain[0], after, recurrent, head
+
+
+def _takes_mask(layer) -> bool:
+    return "mask" in inspect.signature(layer.call).parameters
 
 
 class CompiledFunctions:
     """Compiled gradient paths of one Keras model, cut at the embedding output (see :func:`compiled_functions`).
+
+    Everything after the embedding runs layer by layer with the padding mask
+    passed along by hand, so any :func:`rnnclf.models.build_model` head works
+    (last state, pooling, attention).
 
     Every function takes int32 ids of shape ``(batch, time)`` with a
     ``[None, None]`` signature, so any batch size and length reuses one trace.
@@ -59,6 +71,8 @@ class CompiledFunctions:
     Attributes:
         model: the model these functions read (weights are shared, not copied).
         bidirectional: whether any recurrent layer is ``Bidirectional``.
+        recurrent: the recurrent layers, in order.
+        reads_last_state: the head reads the last recurrent state alone (no pooling).
         integrated_gradients: ``(ids (1, T), baseline_ids (1, T), baseline_scale, alphas (S,),
             weights (S,), target) -> (scores (T,), path probabilities (S, C))``.
         path_probabilities: the same path, forward only: ``-> probabilities (S, C)``.
@@ -70,9 +84,14 @@ class CompiledFunctions:
         import tensorflow as tf
         from keras import layers
 
+        from rnnclf.models import SequencePooling
+
         self.model = model
-        self.embedding, self.recurrent, self.head = _model_parts(model)
+        self.embedding, self._after_embedding, self.recurrent, self.head = _model_parts(model)
+        self._mask_takers = [_takes_mask(layer) for layer in self._after_embedding]
         self.bidirectional = any(isinstance(layer, layers.Bidirectional) for layer in self.recurrent)
+        # The last state alone feeds the head: the prediction after each word is one pass (see insight).
+        self.reads_last_state = not any(isinstance(layer, SequencePooling) for layer in self._after_embedding)
         self._extra: dict[str, Any] = {}
         self._lock = threading.Lock()
         ids = tf.TensorSpec(shape=(None, None), dtype=tf.int32)
@@ -93,10 +112,11 @@ class CompiledFunctions:
     def forward_from_embeddings(self, vectors, mask):
         """Class probabilities from embedding vectors ``(B, T, D)`` and a bool mask ``(B, T)``."""
         hidden = vectors
-        for layer in self.recurrent:
-            hidden = layer(hidden, mask=mask, training=False)
-        for layer in self.head:
-            hidden = layer(hidden)
+        for layer, takes_mask in zip(self._after_embedding, self._mask_takers):
+            if takes_mask:
+                hidden, mask = layer(hidden, mask=mask, training=False), layer.compute_mask(hidden, mask)
+            else:
+                hidden = layer(hidden, training=False)
         return hidden
 
     def embed(self, ids):

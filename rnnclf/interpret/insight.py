@@ -4,8 +4,9 @@
   of the text. For unidirectional models this is one pass of a sibling model
   that shares every weight with the classifier and applies the softmax head at
   every time step. A bidirectional model's backward direction would read the
-  future, so there every prefix is classified on its own (all prefixes in one
-  batch) — slower, but exactly "what the model says after reading t tokens".
+  future, and a pooling head summarises every step, so there every prefix is
+  classified on its own (all prefixes in one batch) — slower, but exactly
+  "what the model says after reading t tokens".
 - :func:`deletion_curve`: replace tokens by the OOV id in attribution order
   (most important first) and track the target probability; AOPC (area over the
   perturbation curve, Samek et al. 2017) summarises it and is compared with the
@@ -53,7 +54,7 @@ class Trajectory:
         classes: class names, the columns of ``probabilities``.
         probabilities: ``len(tokens)`` rows; row ``t`` is the prediction after
             reading ``tokens[: t + 1]``.
-        method: ``"one_pass"`` (sibling model) or ``"prefixes"`` (bidirectional models).
+        method: ``"one_pass"`` (sibling model) or ``"prefixes"`` (bidirectional or pooling models).
         dropped_tokens: tokens beyond ``max_length`` (never read).
         seconds: wall time.
     """
@@ -154,7 +155,7 @@ def prediction_trajectory(classifier: "RNNTextClassifier", text: str) -> Traject
     encoded = encode_text(classifier, text)
     length = len(encoded.ids)
     functions = compiled_functions(classifier)
-    if functions.bidirectional:
+    if functions.bidirectional or not functions.reads_last_state:
         prefixes = pad_batch([encoded.ids[: end + 1] for end in range(length)])
         probabilities, method = classify_rows(classifier, prefixes), "prefixes"
     else:

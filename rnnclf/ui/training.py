@@ -43,6 +43,14 @@ TOKENIZER_LABELS = {
 }
 
 
+# What the head reads, in words (the keys of rnnclf.models.POOLINGS).
+POOLING_LABELS = {
+    "last": "last state",
+    "max_mean": "last state + max + mean over words",
+    "attention": "last state + attention over words",
+}
+
+
 # Train-form widget key → (parameter, value when a preset does not set it). The form shows exactly
 # these values, and train_arguments() trains exactly what the form shows.
 FORM_FIELDS = {
@@ -53,6 +61,8 @@ FORM_FIELDS = {
     "train-layers": ("num_layers", 1),
     "train-batch": ("batch_size", 32),
     "train-dropout": ("dropout", 0.0),
+    "train-spatial-dropout": ("spatial_dropout", 0.0),
+    "train-pooling": ("pooling", "last"),
     "train-lr": ("learning_rate", 1e-3),
     "train-clip": ("clipnorm", 1.0),
     "train-patience": ("patience", 2),
@@ -88,7 +98,7 @@ def train_arguments(source_arguments: list[str], params: dict, name: str | None)
         "cell_type": "--cell", "embedding_dim": "--embedding-dim", "units": "--units", "num_layers": "--layers",
         "dropout": "--dropout", "learning_rate": "--lr", "clipnorm": "--clipnorm", "epochs": "--epochs",
         "batch_size": "--batch-size", "patience": "--patience", "seed": "--seed", "max_length": "--max-length",
-        "tokenizer": "--tokenizer",
+        "tokenizer": "--tokenizer", "pooling": "--pooling", "spatial_dropout": "--spatial-dropout",
     }
     for key, flag in flags.items():
         value = params.get(key)

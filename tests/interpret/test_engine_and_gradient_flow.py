@@ -108,7 +108,12 @@ def test_compiled_functions_reject_foreign_models():
 
     inputs = keras.Input(shape=(None,), dtype="int32")
     outputs = keras.layers.Dense(2)(keras.layers.Embedding(10, 4)(inputs))
-    with pytest.raises(ValueError, match="Embedding → recurrent layers → Dense"):
+    expected = r"expect the Embedding → recurrent layers → \(pooling\) → Dense layout of rnnclf.models.build_model; this model has "
+    with pytest.raises(ValueError, match=expected + r"Embedding\(embedding\), Dense\(dense\)\. Use a model trained by rnnclf\."):
+        CompiledFunctions(keras.Model(inputs, outputs))
+    convolved = keras.layers.Conv1D(3, 2, name="conv")(keras.layers.Embedding(10, 4, name="words")(inputs))
+    outputs = keras.layers.Dense(2, name="out")(keras.layers.GRU(3, name="gru")(convolved))
+    with pytest.raises(ValueError, match=expected + r"Embedding\(words\), Conv1D\(conv\), GRU\(gru\), Dense\(out\)"):
         CompiledFunctions(keras.Model(inputs, outputs))
 
 
