@@ -46,8 +46,22 @@ _COMMON = {
 }
 CANDIDATES: dict[str, dict] = {
     "last state": {**_COMMON, "pooling": "last"},
-    "max + mean pooling, spatial dropout 0.2": {**_COMMON, "pooling": "max_mean", "spatial_dropout": 0.2},
-    "attention pooling, spatial dropout 0.2": {**_COMMON, "pooling": "attention", "spatial_dropout": 0.2},
+    "max + mean pooling with spatial dropout 0.2": {**_COMMON, "pooling": "max_mean", "spatial_dropout": 0.2},
+    "attention pooling with spatial dropout 0.2": {**_COMMON, "pooling": "attention", "spatial_dropout": 0.2},
+    # The three above stop after 3–4 epochs with their best at epoch 1–2: they overfit fast, so
+    # the next ones regularise harder and learn more slowly.
+    "attention pooling, dropout 0.5, spatial dropout 0.4, lr 1e-3":
+        {**_COMMON, "pooling": "attention", "spatial_dropout": 0.4, "dropout": 0.5, "learning_rate": 1e-3},
+    "max + mean pooling, dropout 0.5, spatial dropout 0.4, lr 1e-3":
+        {**_COMMON, "pooling": "max_mean", "spatial_dropout": 0.4, "dropout": 0.5, "learning_rate": 1e-3},
+    "attention pooling over characters, dropout 0.5, spatial dropout 0.4, lr 1e-3":
+        {**_COMMON, "tokenizer": "char", "max_length": 250, "pooling": "attention", "spatial_dropout": 0.4, "dropout": 0.5,
+         "learning_rate": 1e-3},
+    # Harder regularisation helped attention most (0.828 → 0.836 on validation): push further.
+    "attention pooling, dropout 0.5, spatial dropout 0.5, lr 1e-3, words seen twice or more":
+        {**_COMMON, "pooling": "attention", "spatial_dropout": 0.5, "dropout": 0.5, "learning_rate": 1e-3, "min_frequency": 2},
+    "attention pooling, dropout 0.6, spatial dropout 0.5, lr 5e-4":
+        {**_COMMON, "pooling": "attention", "spatial_dropout": 0.5, "dropout": 0.6, "learning_rate": 5e-4, "epochs": 20},
 }
 ROUND_TRIP_TEXT = "这家店发货很快，包装也很仔细，用了几天感觉质量不错"
 

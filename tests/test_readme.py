@@ -1,0 +1,36 @@
+"""The README's figures about the bundled models are the ones their files and the benchmark results hold."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _json(relative: str) -> dict:
+    return json.loads((ROOT / relative).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("directory", ["data/default-sentiment", "data/default-sentiment-zh"])
+def test_each_bundled_model_accuracy_in_the_readme_is_the_one_in_its_meta(directory):
+    metrics = _json(f"{directory}/meta.json")["metrics"]
+    assert f"{metrics['accuracy']:.1%}" in README
+    assert f"macro-F1 {metrics['macro_f1']:.3f}, ROC-AUC {metrics['roc_auc']:.3f}" in README
+
+
+def test_the_chinese_model_comparison_quotes_the_benchmark_and_its_verdict():
+    results = _json("bench/results/chinese.json")
+    meta = _json("data/default-sentiment-zh/meta.json")
+    chosen = results["chosen"]
+    # The committed model is the chosen recipe, on the benchmark's split, with the benchmark's test accuracy.
+    assert meta["dataset"]["fingerprint"] == results["fingerprint"]
+    assert abs(meta["metrics"]["accuracy"] - chosen["test_accuracy"]) < 1e-9
+    tfidf, nbsvm = results["baselines"]["tfidf-logreg"], results["baselines"]["nbsvm"]
+    assert f"**{tfidf['accuracy']:.1%}** (char 1–4-grams,\nC={tfidf['chosen']['C']:g}" in README
+    assert f"NB-SVM's {nbsvm['accuracy']:.1%}" in README
+    verdict = "**below** the tuned character TF-IDF" if chosen["difference"] < 0 else "above the tuned character TF-IDF"
+    assert verdict in README
+    size = sum(path.stat().st_size for path in (ROOT / "data/default-sentiment-zh").iterdir()) / 1e6
+    assert f"({size:.1f} MB, committed" in README
