@@ -9,7 +9,9 @@ from rnnclf.interpret.analysis import METHOD_LABELS, analyze_text
 from rnnclf.store import RunError, route_bundled_model
 from rnnclf.ui import plots
 from rnnclf.ui.models import load_active_classifier, load_classifier
-from rnnclf.ui.state import keep_widget_values, show_flash
+from rnnclf.ui.state import keep_widget_values, leave_legacy_page_mode, show_flash
+
+leave_legacy_page_mode()  # a page URL opened first on a fresh server still runs through app.py
 
 # Written for this app: everyday sentences that show off attribution, in both languages the
 # bundled models read (a Chinese one switches to the Chinese model when it is installed).

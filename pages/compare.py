@@ -7,7 +7,10 @@ from rnnclf.experiments.compare import list_comparisons, load_comparison
 from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_comparison
+from rnnclf.ui.state import leave_legacy_page_mode
 from rnnclf.ui.training import TOKENIZER_LABELS, TOKENIZER_OPTIONS
+
+leave_legacy_page_mode()  # a page URL opened first on a fresh server still runs through app.py
 
 st.title("Compare cell types")
 st.caption("Every cell type is trained with the same settings on the same deduplicated, stratified split; "

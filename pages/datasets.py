@@ -5,16 +5,27 @@ import streamlit as st
 
 from rnnclf.data.csv_import import read_table_bytes
 from rnnclf.errors import DatasetError
-from rnnclf.ui.data import builtin_overview, builtin_sample, builtin_stats, table_stats
+from rnnclf.ui.data import (
+    builtin_overview,
+    builtin_sample,
+    builtin_stats,
+    overview_table,
+    table_stats,
+)
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_dataset_stats
+from rnnclf.ui.state import dataset_selectbox, leave_legacy_page_mode
+
+leave_legacy_page_mode()  # a page URL opened first on a fresh server still runs through app.py
 
 st.title("Datasets")
 builtin_tab, upload_tab = st.tabs(["Built-in corpora", "Your own CSV"])
 
 with builtin_tab:
     overview = builtin_overview()
-    st.dataframe(pd.DataFrame(overview)[["name", "labels", "fetched", "rows", "description"]], hide_index=True, key="datasets-table")
+    st.dataframe(pd.DataFrame(overview_table(overview)), hide_index=True, key="datasets-table", column_config={
+        "Description": st.column_config.TextColumn(width="large", help="Full text under “Inspect” below."),
+    })
     missing = [row["name"] for row in overview if not row["fetched"]]
 
     job = current_job("fetch", "fetch_job")
@@ -28,12 +39,14 @@ with builtin_tab:
 
     fetched = [row["name"] for row in overview if row["fetched"]]
     if fetched:
-        name = st.selectbox("Inspect", fetched, key="datasets-inspect")
-        spec = next(row for row in overview if row["name"] == name)
-        st.markdown(f"**{name}** — {spec['description']}  \nSource: {spec['source']} · Licence: {spec['licence']}")
-        render_dataset_stats(builtin_stats(name), key=f"builtin-{name}")
-        st.markdown("**Sample rows**")
-        st.dataframe(builtin_sample(name), hide_index=True, key="datasets-sample")
+        # No default: statistics are computed only for a dataset someone chose.
+        name = dataset_selectbox("Inspect", fetched, key="datasets-inspect", index=None, placeholder="Choose a dataset to see its statistics")
+        if name:
+            spec = next(row for row in overview if row["name"] == name)
+            st.markdown(f"**{name}** — {spec['description']}  \nSource: {spec['source']} · Licence: {spec['licence']}")
+            render_dataset_stats(builtin_stats(name), key=f"builtin-{name}")
+            st.markdown("**Sample rows**")
+            st.dataframe(builtin_sample(name), hide_index=True, key="datasets-sample")
 
 with upload_tab:
     upload = st.file_uploader("CSV or TSV with a text column and a label column", type=["csv", "tsv", "txt"], key="datasets-upload")

@@ -18,9 +18,12 @@ from rnnclf.ui.state import (
     DEFAULT_MODEL,
     active_model,
     flash,
+    leave_legacy_page_mode,
     set_active_model,
     show_flash,
 )
+
+leave_legacy_page_mode()  # a page URL opened first on a fresh server still runs through app.py
 
 st.title("Models")
 show_flash()

@@ -8,19 +8,30 @@ from rnnclf.experiments.presets import PRESETS
 from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_metrics
-from rnnclf.ui.state import flash, keep_widget_values, set_active_model, show_flash
+from rnnclf.ui.state import (
+    flash,
+    keep_widget_values,
+    leave_legacy_page_mode,
+    set_active_model,
+    show_flash,
+)
 from rnnclf.ui.training import (
+    FIELD_LIMITS,
     FORM_FIELDS,
     POOLING_LABELS,
     TOKENIZER_LABELS,
-    TOKENIZER_OPTIONS,
     live_training_curves,
     preset_form_values,
+    read_form_from_url,
     train_arguments,
+    write_form_to_url,
 )
+
+leave_legacy_page_mode()  # a page URL opened first on a fresh server still runs through app.py
 
 st.title("Train a model")
 show_flash()
+read_form_from_url()  # a reload or a shared link brings its preset and changed fields back
 keep_widget_values("train-preset", *FORM_FIELDS, "train-balance", "train-name", "train-source", "train-dataset")
 
 job = current_job("train", "train_job")
@@ -34,7 +45,8 @@ if problem:
 
 # ---------------------------------------------------------------- settings
 st.subheader("2 · Model")
-preset_names = [name for name in PRESETS if name != "default-sentiment"]
+# Presets that rebuild a bundled model carry settings the form does not show (vocabulary, length): CLI only.
+preset_names = [name for name in PRESETS if "name" not in PRESETS[name]]
 
 
 def _apply_preset() -> None:
@@ -50,37 +62,38 @@ preset = st.selectbox("Preset", preset_names, key="train-preset", on_change=_app
 st.caption(f"The form holds the **{preset}** preset; change any field below — what the form shows is what trains.")
 params = {}
 left, middle, right = st.columns(3)
-params["cell_type"] = left.selectbox("Cell type", ["rnn", "lstm", "gru"], format_func={"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}.get,
+params["cell_type"] = left.selectbox("Cell type", FIELD_LIMITS["train-cell"], format_func={"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}.get,
                                      key="train-cell")
-params["epochs"] = middle.number_input("Max epochs", 1, 100, key="train-epochs")
-params["units"] = right.number_input("Units", 4, 512, step=8, key="train-units")
+params["epochs"] = middle.number_input("Max epochs", *FIELD_LIMITS["train-epochs"], key="train-epochs")
+params["units"] = right.number_input("Units", *FIELD_LIMITS["train-units"], step=8, key="train-units")
 with st.expander("Advanced options"):
     a, b, c = st.columns(3)
     glove = st.session_state.get("train-glove", False)
-    params["embedding_dim"] = a.number_input("Embedding size", 8, 300, key="train-embedding", disabled=glove,
+    params["embedding_dim"] = a.number_input("Embedding size", *FIELD_LIMITS["train-embedding"], key="train-embedding", disabled=glove,
                                              help="GloVe fixes this at 50.")
-    params["num_layers"] = b.number_input("Stacked layers", 1, 4, key="train-layers")
-    params["batch_size"] = c.number_input("Batch size", 4, 512, key="train-batch")
-    params["dropout"] = a.slider("Dropout", 0.0, 0.8, step=0.05, key="train-dropout")
-    params["spatial_dropout"] = a.slider("Embedding (spatial) dropout", 0.0, 0.8, step=0.05, key="train-spatial-dropout",
+    params["num_layers"] = b.number_input("Stacked layers", *FIELD_LIMITS["train-layers"], key="train-layers")
+    params["batch_size"] = c.number_input("Batch size", *FIELD_LIMITS["train-batch"], key="train-batch")
+    params["dropout"] = a.slider("Dropout", *FIELD_LIMITS["train-dropout"], step=0.05, key="train-dropout")
+    params["spatial_dropout"] = a.slider("Embedding (spatial) dropout", *FIELD_LIMITS["train-spatial-dropout"], step=0.05, key="train-spatial-dropout",
                                          help="Drops whole embedding channels while training.")
-    params["pooling"] = b.selectbox("Head reads", list(POOLING_LABELS), format_func=POOLING_LABELS.get, key="train-pooling",
+    params["pooling"] = b.selectbox("Head reads", FIELD_LIMITS["train-pooling"], format_func=POOLING_LABELS.get, key="train-pooling",
                                     help="Pooling over every word lets a word far from the end reach the classifier directly.")
-    params["learning_rate"] = b.number_input("Learning rate", 1e-5, 1.0, format="%.5f", key="train-lr")
-    params["clipnorm"] = c.number_input("Gradient clip norm (0 = off)", 0.0, 100.0, key="train-clip",
+    params["learning_rate"] = b.number_input("Learning rate", *FIELD_LIMITS["train-lr"], format="%.5f", key="train-lr")
+    params["clipnorm"] = c.number_input("Gradient clip norm (0 = off)", *FIELD_LIMITS["train-clip"], key="train-clip",
                                         help="Clipping the gradient norm keeps BPTT from exploding.")
-    params["patience"] = a.number_input("Early-stopping patience", 1, 20, key="train-patience")
-    params["seed"] = b.number_input("Seed", 0, 10_000, key="train-seed")
+    params["patience"] = a.number_input("Early-stopping patience", *FIELD_LIMITS["train-patience"], key="train-patience")
+    params["seed"] = b.number_input("Seed", *FIELD_LIMITS["train-seed"], key="train-seed")
     params["bidirectional"] = c.checkbox("Bidirectional", key="train-bidirectional")
     params["pretrained_embeddings"] = "glove-6b-50d" if a.checkbox("Start from GloVe 6B 50d", key="train-glove") else None
     if b.checkbox("Balance classes", False, key="train-balance", help="Weight classes by inverse frequency (imbalanced data)."):
         params["class_weight"] = "balanced"
-    tokenizer = c.selectbox("Tokenizer", TOKENIZER_OPTIONS, format_func=TOKENIZER_LABELS.get, key="train-tokenizer",
+    tokenizer = c.selectbox("Tokenizer", FIELD_LIMITS["train-tokenizer"], format_func=TOKENIZER_LABELS.get, key="train-tokenizer",
                             help="Automatic picks jieba words for Chinese data and the tweet tokenizer otherwise.")
     if tokenizer != "auto":
         params["tokenizer"] = tokenizer
 if params.get("pretrained_embeddings"):
     params.pop("embedding_dim", None)
+write_form_to_url({key: st.session_state.get(key) for key in FORM_FIELDS}, preset)
 name = st.text_input("Run name (optional)", key="train-name", placeholder="e.g. gru-movies")
 name_problem = None
 if name:

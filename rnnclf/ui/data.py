@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from rnnclf.data.paths import home
+from rnnclf.ui.state import dataset_selectbox
 
 __all__ = ["builtin_overview", "builtin_stats", "builtin_sample", "table_stats", "save_upload", "data_source_picker"]
 
@@ -29,6 +30,23 @@ def builtin_overview() -> list[dict]:
             "licence": spec.licence,
         })
     return rows
+
+
+def overview_table(overview: list[dict]) -> list[dict]:
+    """The Datasets page's table: human column names, every cell filled (no "None").
+
+    >>> overview_table([{"name": "trec", "labels": "ABBR, DESC", "fetched": False, "rows": None, "description": "Questions."}])
+    [{'Dataset': 'trec', 'Classes': 'ABBR, DESC', 'Rows': 'not fetched yet', 'Description': 'Questions.'}]
+    """
+    return [
+        {
+            "Dataset": row["name"],
+            "Classes": row["labels"],
+            "Rows": f"{row['rows']:,}" if row["fetched"] and row["rows"] is not None else ("fetched" if row["fetched"] else "not fetched yet"),
+            "Description": row["description"],
+        }
+        for row in overview
+    ]
 
 
 @st.cache_data(show_spinner="Computing statistics…", max_entries=16)
@@ -102,7 +120,7 @@ def data_source_picker(prefix: str, choose_columns: bool = True) -> tuple[list[s
     if kind == "Built-in dataset":
         if not fetched:
             return [], "No built-in dataset is fetched yet: fetch them on the **Datasets** page, or upload a CSV."
-        return ["--dataset", st.selectbox("Dataset", fetched, key=f"{prefix}-dataset")], None
+        return ["--dataset", dataset_selectbox("Dataset", fetched, key=f"{prefix}-dataset")], None
     upload = st.file_uploader("CSV/TSV with a text and a label column", type=["csv", "tsv", "txt"], key=f"{prefix}-upload")
     if upload is None:
         return [], "Upload a file to continue."

@@ -15,7 +15,7 @@ import streamlit as st
 
 from rnnclf.cli.jobs import Job, job_status_label, list_jobs, load_job, start_job
 
-__all__ = ["current_job", "launch_job", "job_monitor"]
+__all__ = ["current_job", "launch_job", "job_monitor", "time_estimate", "format_duration"]
 
 POLL_SECONDS = 1.0
 
@@ -38,6 +38,61 @@ def launch_job(kind: str, state_key: str, arguments: list[str], label: str) -> J
     return job
 
 
+def format_duration(seconds: float) -> str:
+    """``"45 s"``, ``"3 min 05 s"``, ``"1 h 02 min"``.
+
+    >>> format_duration(45.2), format_duration(185), format_duration(3725)
+    ('45 s', '3 min 05 s', '1 h 02 min')
+    """
+    seconds = int(round(max(0.0, seconds)))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def _fraction(event: dict) -> float:
+    return float(event.get("overall_fraction", event.get("fraction", 0.0)) or 0.0)
+
+
+def time_estimate(created: float, events: list[dict], now: float) -> tuple[float, float | None]:
+    """``(seconds elapsed, seconds left or None)`` for a running job.
+
+    The rate is measured from the first progress event that reports a fraction
+    (start-up — importing TensorFlow, loading data — is not work towards it) to
+    the latest one; no estimate until 2 % of the work is done over at least two
+    seconds. With early stopping the real end may come sooner than the estimate.
+
+    >>> events = [{"time": 110.0, "fraction": 0.1}, {"time": 130.0, "fraction": 0.3}]
+    >>> time_estimate(100.0, events, now=131.0)
+    (31.0, 70.0)
+    >>> time_estimate(100.0, events[:1], now=111.0)
+    (11.0, None)
+    """
+    elapsed = max(0.0, now - created)
+    measured = [event for event in events if "time" in event and _fraction(event) > 0]
+    if len(measured) < 2:
+        return elapsed, None
+    first, last = measured[0], measured[-1]
+    done, seconds = _fraction(last) - _fraction(first), float(last["time"]) - float(first["time"])
+    if done < 0.02 or seconds < 2.0:
+        return elapsed, None
+    return elapsed, max(0.0, (1.0 - _fraction(last)) * seconds / done)
+
+
+def _timing_text(job: Job, events: list[dict]) -> str:
+    import time
+
+    elapsed, left = time_estimate(float(job.spec.get("created", time.time())), events, time.time())
+    text = f"{format_duration(elapsed)} elapsed"
+    if left is None:
+        return text + " · estimating the time left…"
+    if job.kind in ("train", "compare"):
+        return text + f" · about {format_duration(left)} left at most (early stopping can end it sooner)"
+    return text + f" · about {format_duration(left)} left"
+
+
 def _progress_text(event: dict) -> str:
     if event.get("stage") in ("batch", "epoch"):
         logs = event.get("logs") or {}
@@ -58,8 +113,8 @@ def _render(job: Job, live: Callable[[list[dict]], None] | None) -> None:
     latest = events[-1] if events else {}
     label = job.spec.get("label", job.kind)
     if status == "running":
-        fraction = float(latest.get("overall_fraction", latest.get("fraction", 0.0)) or 0.0)
-        st.progress(min(1.0, max(0.0, fraction)), text=f"{label}: {_progress_text(latest)}")
+        st.progress(min(1.0, max(0.0, _fraction(latest))), text=f"{label}: {_progress_text(latest)}")
+        st.caption(_timing_text(job, events))
         if st.button("Stop", key=f"stop-{job.id}", type="secondary", help="Stop the job; nothing is saved."):
             job.stop()
             st.toast("Stopping…")

@@ -33,16 +33,21 @@ def model_stamp(path: Path) -> float:
         return 0.0
 
 
-@st.cache_resource(show_spinner="Loading the model…", max_entries=4)
+LOADING_MESSAGE = (
+    "Loading the model and preparing every explanation method — once per model after the app starts "
+    "(a few seconds; longer on a busy machine). Later answers take milliseconds."
+)
+
+
+@st.cache_resource(show_spinner=LOADING_MESSAGE, max_entries=4)
 def _cached_classifier(path: str, stamp: float):
     from rnnclf.classifier import RNNTextClassifier
-    from rnnclf.interpret.analysis import analyze_text
+    from rnnclf.interpret.analysis import warm_up_analysis
 
     classifier = RNNTextClassifier.load(Path(path))
-    classifier.warm_up()
-    # Trace the explanation, trajectory and deletion paths now (about a second),
-    # while the page shows "Loading the model…", so the first click is as fast as later ones.
-    analyze_text(classifier, "a quick warm up text")
+    # Trace every explanation method, the trajectory and deletion paths now, while the
+    # page shows LOADING_MESSAGE, so no method's first click pays for tracing.
+    warm_up_analysis(classifier)
     return classifier
 
 

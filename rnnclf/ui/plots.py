@@ -146,35 +146,45 @@ def token_heatmap(tokens: Sequence[str], scores: Sequence[float], *, columns: in
 
 def score_bars(tokens: Sequence[str], scores: Sequence[float], *, top_k: int | None = None, title: str | None = None,
                unknown=None) -> go.Figure:
-    """Bar per token (reading order), blue for positive and red for negative scores.
+    """Horizontal bar per token, in reading order from the top; blue for positive and red for negative scores.
+
+    Horizontal, so every label is written on its own line however many tokens
+    there are (vertical bars overlap their labels beyond a dozen); the figure
+    grows by one line per bar.
 
     Args:
         tokens, scores: as in :func:`token_heatmap`.
         top_k: keep only the ``top_k`` largest ``|score|`` (still in reading order). Default: all.
-        title: figure title.
+        title: figure title. Default: says how many of how many tokens are shown.
         unknown: as in :func:`token_heatmap`: unknown tokens get the ⁽?⁾ mark.
 
     Example:
-        >>> len(score_bars(["a", "b", "c"], [0.1, -0.5, 0.2], top_k=2).data[0].x)
-        2
+        >>> figure = score_bars(["a", "b", "c"], [0.1, -0.5, 0.2], top_k=2)
+        >>> list(figure.data[0].y), figure.layout.title.text
+        (['2·b', '3·c'], 'The 2 words that weigh most (of 3), in reading order')
     """
     tokens, scores = _check_scores(tokens, scores)
     keep = np.arange(len(tokens))
     if top_k is not None and top_k < len(tokens):
         keep = np.sort(np.argsort(-np.abs(scores), kind="stable")[: int(top_k)])
+    if title is None:
+        title = ("Score of each word" if len(keep) == len(tokens)
+                 else f"The {len(keep)} words that weigh most (of {len(tokens)}), in reading order")
     # Positions make labels unique: the same word twice gets two bars.
     flags = _unknown_flags(tokens, unknown)
     labels = [f"{position + 1}·{_short(tokens[position])}{UNKNOWN_MARK if flags[position] else ''}" for position in keep]
     figure = go.Figure(
         go.Bar(
-            x=labels,
-            y=scores[keep].tolist(),
+            y=labels,
+            x=scores[keep].tolist(),
+            orientation="h",
             marker_color=[POSITIVE if scores[position] >= 0 else NEGATIVE for position in keep],
             customdata=[tokens[position] for position in keep],
-            hovertemplate="%{customdata}: %{y:+.4f}<extra></extra>",
+            hovertemplate="%{customdata}: %{x:+.4f}<extra></extra>",
         )
     )
-    figure.update_layout(**LAYOUT, title=title, yaxis_title="score", xaxis_tickangle=-45 if len(keep) > 12 else 0)
+    figure.update_layout(**LAYOUT, title=title, xaxis_title="score", height=110 + 24 * len(keep),
+                         yaxis=dict(autorange="reversed", automargin=True))
     return figure
 
 

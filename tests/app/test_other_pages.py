@@ -84,8 +84,8 @@ def test_datasets_page_inspects_an_uploaded_csv():
 
     app = make_app("pages/datasets.py")
     table = app.dataframe[0].value
-    assert table["name"].tolist() == list(DATASETS)
-    assert table["fetched"].tolist() == [is_fetched(name) for name in DATASETS]
+    assert table["Dataset"].tolist() == list(DATASETS)
+    assert [rows != "not fetched yet" for rows in table["Rows"]] == [is_fetched(name) for name in DATASETS]
     missing = [name for name in DATASETS if not is_fetched(name)]
     if missing:
         assert f"Not fetched yet: {', '.join(missing)}." in texts_of(app.caption)
@@ -221,3 +221,32 @@ def test_forms_survive_a_trip_to_another_page(tiny_run):
     assert app.selectbox(key="train-cell").value == "gru"  # still the preset's, not the page default
     app.switch_page("pages/classify.py").run()
     assert app.text_area(key="classify_text").value == "the zing movie" and app.metric[0].value == "positive"
+
+
+def test_a_running_job_shows_time_elapsed_and_an_estimate_of_the_time_left(tiny_run):
+    import json
+    import os
+    import re
+    import shutil
+    import time as clock
+
+    from rnnclf.data.paths import jobs_dir
+
+    job_id = _finished_job("train", "running", "epoch 3/8\n")
+    directory = jobs_dir() / job_id
+    (directory / "result.json").unlink()  # still running: no result, and a live pid (this test process)
+    now = clock.time()
+    spec = json.loads((directory / "job.json").read_text())
+    (directory / "job.json").write_text(json.dumps({**spec, "pid": os.getpid(), "created": now - 100}))
+    events = [{"time": now - 90, "stage": "batch", "epoch": 1, "epochs": 8, "fraction": 0.1},
+              {"time": now - 10, "stage": "batch", "epoch": 4, "epochs": 8, "fraction": 0.5}]
+    (directory / "progress.jsonl").write_text("".join(json.dumps(event) + "\n" for event in events))
+    try:
+        app = make_app("pages/train.py")
+        app.session_state["train_job"] = job_id
+        app.run()
+        # 0.4 of the work in 80 s → the remaining 0.5 in about 100 s.
+        assert re.search(r"1 min 4\d s elapsed · about 1 min 40 s left at most \(early stopping can end it sooner\)",
+                         texts_of(app.caption)), texts_of(app.caption)
+    finally:
+        shutil.rmtree(directory)

@@ -29,6 +29,16 @@ SENTENCE = "The waiter was friendly and the pasta was delicious."
 
 pytestmark = pytest.mark.e2e
 
+FAKE_DATASETS = """
+import pandas as pd
+from rnnclf.data import datasets
+from rnnclf.data.parsers import ParsedCorpus
+for name in ("movie-snippets", "amazon-snippets"):
+    frame = pd.DataFrame({"text": ["a warm and funny film", "dull and far too long", "works as promised", "broke after a day"],
+                          "label": ["positive", "negative", "positive", "negative"]})
+    datasets._save(datasets.DATASETS[name], ParsedCorpus(frame, {}))
+"""
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -56,6 +66,8 @@ def server(tmp_path_factory):
         pytest.fail("Chromium is not installed: `apt-get install -y chromium` (.ci/run does this).")
     port = _free_port()
     home = tmp_path_factory.mktemp("e2e-home")
+    # Two small self-written tables stand in for fetched corpora, so the Train page has datasets to choose.
+    subprocess.run([sys.executable, "-c", FAKE_DATASETS], check=True, cwd=ROOT, env={**os.environ, "RNNCLF_HOME": str(home)})
     log = open(home / "streamlit.log", "wb")
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -112,6 +124,42 @@ def _analysis_ms(page) -> float:
     return float(caption.rsplit("·", 1)[1].split()[0])
 
 
+def _combobox_value(page, label: str) -> str:
+    return page.get_by_role("combobox", name=label, exact=True).input_value()
+
+
+def _wait_for_input(page, label: str, value: str) -> None:
+    """Wait until the input labelled ``label`` shows ``value`` (a widget can show a passing value while it mounts)."""
+    page.wait_for_function("([label, value]) => document.querySelector(`input[aria-label=\"${label}\"]`)?.value === value",
+                           arg=[label, value], timeout=60_000)
+
+
+def test_a_bookmarked_train_link_opens_its_form_and_survives_a_reload(server, browser):
+    """Runs first, on a server no one has visited: a page URL as the very first request still goes through app.py."""
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{url}/train?dataset=amazon-snippets&preset=quick&units=48")
+    page.get_by_text("Active model").first.wait_for(timeout=90_000)  # the sidebar: app.py ran
+    _wait_for_input(page, "Dataset", "amazon-snippets")
+    _wait_for_input(page, "Units", "48")
+    assert _combobox_value(page, "Cell type") == "GRU"  # the quick preset's
+    page.get_by_role("combobox", name="Dataset", exact=True).click()
+    page.get_by_role("option", name="movie-snippets").click()
+    page.wait_for_function("() => location.search.includes('dataset=movie-snippets')", timeout=30_000)
+    page.reload()
+    _wait_for_input(page, "Dataset", "movie-snippets")
+    _wait_for_input(page, "Units", "48")
+    assert "preset=quick" in page.url and "units=48" in page.url
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "train-after-reload.png"), full_page=True)
+    # Another page keeps the shared choices (model, dataset) in its URL but not the Train form.
+    page.get_by_role("link", name="Datasets").click()
+    page.wait_for_function("() => location.pathname.endsWith('/datasets') && !location.search.includes('preset=')", timeout=30_000)
+    assert "dataset=movie-snippets" in page.url
+    page.close()
+
+
 def test_classify_in_a_real_browser_and_screenshot_every_page(server, browser):
     url, started = server
     shots = ARTIFACTS / "screenshots"
@@ -142,6 +190,12 @@ def test_classify_in_a_real_browser_and_screenshot_every_page(server, browser):
     page.get_by_text("The model knows none of these words: this answer is a guess.").first.wait_for(timeout=30_000)
     assert page.get_by_text("A guess, not a prediction").count() >= 1
     page.screenshot(path=str(shots / "classify-guess.png"), full_page=True)
+    # Chinese typed while the English default model is active: the bundled Chinese model answers, and says so.
+    _classify(page, "用了两天就坏了，客服一直不回消息，太失望了。", "失望")
+    page.get_by_text(re.compile(r"This text looks Chinese, so the bundled Chinese model \('default-zh'\) answered it")).first.wait_for(
+        timeout=60_000)
+    assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == "negative"
+    page.screenshot(path=str(shots / "classify-chinese.png"), full_page=True)
     for name in PAGES[1:]:
         page.goto(f"{url}/{name}")
         page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for(timeout=60_000)
@@ -152,4 +206,5 @@ def test_classify_in_a_real_browser_and_screenshot_every_page(server, browser):
                "click_to_result_s": clicks, "click_to_result_median_s": sorted(clicks)[len(clicks) // 2],
                "server_analysis_ms": server}
     (ARTIFACTS / "e2e_timings.json").write_text(json.dumps(timings, indent=2))
-    assert sorted(path.name for path in shots.glob("*.png")) == sorted([f"{name}.png" for name in PAGES] + ["classify-guess.png"])
+    expected = [f"{name}.png" for name in PAGES] + ["classify-guess.png", "classify-chinese.png"]
+    assert set(expected) <= {path.name for path in shots.glob("*.png")}

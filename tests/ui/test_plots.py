@@ -47,9 +47,21 @@ def test_score_functions_reject_mismatched_input():
 def test_score_bars_colour_by_sign_and_keep_reading_order():
     figure = plots.score_bars(["a", "b", "c", "a"], [0.3, -0.9, 0.05, 0.4], top_k=3)
     bars = figure.data[0]
-    assert list(bars.x) == ["1·a", "2·b", "4·a"]
+    assert list(bars.y) == ["1·a", "2·b", "4·a"] and list(bars.x) == [0.3, -0.9, 0.4]
     assert list(bars.marker.color) == [plots.POSITIVE, plots.NEGATIVE, plots.POSITIVE]
-    assert len(plots.score_bars(["x"] * 5, [1, 2, 3, 4, 5]).data[0].y) == 5
+    assert figure.layout.title.text == "The 3 words that weigh most (of 4), in reading order"
+    everything = plots.score_bars(["x"] * 5, [1, 2, 3, 4, 5])
+    assert len(everything.data[0].y) == 5 and everything.layout.title.text == "Score of each word"
+
+
+def test_score_bars_of_a_long_text_give_every_label_its_own_line():
+    tokens = [f"word{i}" for i in range(60)]
+    few, many = plots.score_bars(tokens, np.linspace(-1, 1, 60), top_k=10), plots.score_bars(tokens, np.linspace(-1, 1, 60))
+    assert few.data[0].orientation == many.data[0].orientation == "h"
+    assert len(many.data[0].y) == 60 and len(set(many.data[0].y)) == 60
+    # One line per bar: the figure grows with the number of bars instead of squeezing labels together.
+    assert (many.layout.height - few.layout.height) == 50 * 24
+    assert many.layout.yaxis.autorange == "reversed"  # reading order from the top
 
 
 def test_trajectory_one_line_per_class():
