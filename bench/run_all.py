@@ -27,6 +27,7 @@ STEPS = {
     "baselines": [str(BENCH_DIR / "bench_baselines.py")],
     "chinese": [str(BENCH_DIR / "bench_chinese.py")],
     "first_click": [str(BENCH_DIR / "bench_first_click.py")],
+    "transfer": [str(BENCH_DIR / "bench_transfer.py")],
     "probe": [str(BENCH_DIR / "run_all.py"), "--probe"],
 }
 # The probe at bench scale: three text lengths, so both "holds at any distance" and "never

@@ -29,6 +29,7 @@ _EXPORTS = {
     "evaluate_predictions": "rnnclf.evaluation",
     "RunStore": "rnnclf.store",
     "load_run": "rnnclf.classifier",
+    "transfer_settings": "rnnclf.classifier",
     "explain": "rnnclf.interpret.attribution",
     "gradient_flow": "rnnclf.experiments.gradient_flow",
     "load_dataset": "rnnclf.data.datasets",

@@ -43,6 +43,7 @@ from rnnclf.validation import (
     NoneOr,
     Options,
     Real,
+    Text,
     check_labels,
     check_texts,
     validate_parameters,
@@ -81,6 +82,11 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         pretrained_embeddings: name of pretrained vectors (``"glove-6b-50d"``) to
             initialise the embedding from, or ``None``. Default: ``None``.
         trainable_embeddings: fine-tune the embedding. Default: ``True``.
+        init_from: a saved run (name, bundled name such as ``"default"``, or path) to
+            start from: its vocabulary comes first (new tokens follow), its embedding
+            and recurrent weights are copied, and its head too when the classes are
+            the same. The architecture and tokenizer must be the run's — take them
+            from :func:`transfer_settings`. Default: ``None`` (start from scratch).
         tokenizer, lowercase, max_tokens, min_frequency, max_length,
         length_percentile, padding, truncating: see :class:`rnnclf.encoding.TextEncoder`.
         seed: seeds weights, shuffling and dropout; same seed → same model. Default: 0.
@@ -113,6 +119,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         "class_weight": AnyOf((Options((None, "balanced")), Dictionary())),
         "pretrained_embeddings": NoneOr(Options(tuple(PRETRAINED_EMBEDDINGS))),
         "trainable_embeddings": Boolean(),
+        "init_from": NoneOr(Text()),
         "tokenizer": Options(tuple(TOKENIZERS)),
         "lowercase": Boolean(),
         # Two ids are reserved (padding and unknown), so a useful vocabulary needs at least one more.
@@ -148,6 +155,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         class_weight: str | dict | None = None,
         pretrained_embeddings: str | None = None,
         trainable_embeddings: bool = True,
+        init_from: str | None = None,
         tokenizer: str = "tweet",
         lowercase: bool = True,
         max_tokens: int = 20000,
@@ -176,6 +184,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.pretrained_embeddings = pretrained_embeddings
         self.trainable_embeddings = trainable_embeddings
+        self.init_from = init_from
         self.tokenizer = tokenizer
         self.lowercase = lowercase
         self.max_tokens = max_tokens
@@ -208,6 +217,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             tensorboard_dir: write TensorBoard logs here.
         """
         texts, targets, validation = self._check_fit_inputs(texts, labels, validation_data)
+        seen_texts = texts + (list(validation[0]) if validation is not None else [])
         # TensorFlow loads here, after every cheap check: a bad parameter or label fails in milliseconds.
         from rnnclf.training import seed_everything, train_model
 
@@ -219,9 +229,13 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
 
         encoder_params = {name: getattr(self, name) for name in _ENCODER_PARAMS}
         self.languages_ = language_shares(_evenly_spaced(texts, LANGUAGE_SAMPLE))
-        self.encoder_ = TextEncoder(**encoder_params).fit(texts)
+        source = load_run(self.init_from) if self.init_from is not None else None
+        self.encoder_ = TextEncoder(**encoder_params).fit(
+            texts, starting_vocabulary=source.encoder_.vocabulary_ if source is not None else None)
         sequences = self.encoder_.encode_ids(texts)
         self.model_ = self._build_network()
+        self.transfer_ = self._transfer_from(source) if source is not None else None
+        self.seen_text_keys_ = _seen_keys(seen_texts, source)
         if validation is not None and len(validation[0]):
             validation = (self.encoder_.encode_ids(validation[0]), validation[1])
         else:
@@ -249,6 +263,50 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         self._inference = None
         return self
 
+    def _transfer_from(self, source: "RNNTextClassifier") -> dict:
+        """Copy ``source``'s weights into the freshly built model; the facts of what was copied."""
+        from rnnclf.models import transfer_weights
+
+        same_classes = [to_plain(label) for label in source.classes_] == [to_plain(label) for label in self.classes_]
+        facts = transfer_weights(source.model_, self.model_, source.encoder_.vocabulary_, self.encoder_.vocabulary_,
+                                 copy_head=same_classes)
+        return {"from": str(self.init_from), **facts}
+
+    def _check_transfer(self) -> None:
+        """Before any data or TensorFlow work: the run exists and this classifier has its architecture."""
+        if self.init_from is None:
+            return
+        if self.pretrained_embeddings:
+            raise InputError("init_from and pretrained_embeddings exclude each other: the embedding comes from the run. "
+                             "Set pretrained_embeddings=None.")
+        theirs = transfer_settings(self.init_from)
+        differ = [key for key in theirs if key != "init_from" and getattr(self, key) != theirs[key]]
+        if differ:
+            raise InputError(
+                f"init_from={self.init_from!r} was trained with {', '.join(f'{key}={theirs[key]!r}' for key in differ)}; "
+                f"this classifier has {', '.join(f'{key}={getattr(self, key)!r}' for key in differ)}. "
+                "Use rnnclf.transfer_settings(run) to take the run's settings (rnnclf train --init-from does)."
+            )
+
+    def texts_seen(self, texts: Sequence[str]) -> np.ndarray:
+        """Which of ``texts`` this model — or a run it started from — trained on (compared as :func:`~rnnclf.data.splits.text_keys`).
+
+        The check a transfer needs: a test set must hold no text any stage has seen.
+
+        Example:
+            >>> classifier.texts_seen([texts[0], "a sentence no one trained on"]).tolist()
+            [True, False]
+        """
+        from rnnclf.data.splits import text_keys
+        from rnnclf.errors import RunError
+
+        self._check_fitted()
+        keys = getattr(self, "seen_text_keys_", None)
+        if keys is None:
+            raise RunError("This model does not record the texts it trained on (saved before rnnclf kept that record, or "
+                           "started from a run that did not): retrain it to check a test set for overlap.")
+        return np.isin(text_keys(check_texts(texts)), keys)
+
     def _validate_params(self) -> None:
         """Check every parameter against :attr:`_parameter_constraints` (sklearn's contract: in ``fit``)."""
         validate_parameters(self.get_params(deep=False), self._parameter_constraints, type(self).__name__)
@@ -256,6 +314,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
     def _check_fit_inputs(self, texts, labels, validation_data):
         """Validated ``(texts, targets, (validation_texts, validation_targets) | None)``; sets ``classes_``."""
         self._validate_params()
+        self._check_transfer()
         texts = check_texts(texts)
         labels = check_labels(labels, len(texts))
         if len(texts) < 2:
@@ -439,6 +498,8 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             "training_seconds": getattr(self, "training_seconds_", None),
             "epoch_seconds": getattr(self, "epoch_seconds_", None),
             "embedding_coverage": getattr(self, "embedding_coverage_", None),
+            "transfer": getattr(self, "transfer_", None),
+            "seen_texts": None if getattr(self, "seen_text_keys_", None) is None else int(len(self.seen_text_keys_)),
         }
 
     # ------------------------------------------------------------- sklearn glue
@@ -475,7 +536,8 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
 
         self._check_fitted()
         facts = {**self.summary(), "history": getattr(self, "history_", {})}
-        return write_run(Path(directory), model=self.model_, encoder=self.encoder_, facts=facts, **meta)
+        return write_run(Path(directory), model=self.model_, encoder=self.encoder_, facts=facts,
+                         seen_text_keys=getattr(self, "seen_text_keys_", None), **meta)
 
     @classmethod
     def load(cls, directory: str | Path) -> "RNNTextClassifier":
@@ -497,10 +559,46 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             _evenly_spaced(files.encoder.vocabulary_[2:], LANGUAGE_SAMPLE))
         # The model's embedding layer knows the width really used (runs before 0.2 did not record it).
         classifier.embedding_dim_ = embedding_width(files.model)
+        classifier.seen_text_keys_ = files.seen_text_keys
+        classifier.transfer_ = meta.get("transfer")
         classifier.run_meta_ = meta
         classifier.run_path_ = files.directory
         classifier._inference = None
         return classifier
+
+
+def transfer_settings(run: str | Path) -> dict:
+    """The settings a classifier needs to start from ``run`` (``init_from``): its architecture and tokenizer.
+
+    Reads only the run's meta.json (no TensorFlow). Combine with your own training
+    settings: ``RNNTextClassifier(**transfer_settings("default"), epochs=5)``.
+
+    Example:
+        >>> sorted(transfer_settings("default"))[:3]
+        ['bidirectional', 'cell_type', 'embedding_dim']
+    """
+    from rnnclf.store import read_meta, resolve_run
+
+    meta = read_meta(resolve_run(run))
+    params = meta.get("params", {})
+    settings = {key: params.get(key, default) for key, default in (
+        ("cell_type", "lstm"), ("units", 64), ("num_layers", 1), ("bidirectional", False), ("pooling", "last"))}
+    settings["embedding_dim"] = int(meta.get("embedding_dim") or params.get("embedding_dim", 64))
+    settings.update(tokenizer=params.get("tokenizer", "tweet"), lowercase=params.get("lowercase", True), init_from=str(run))
+    return settings
+
+
+def _seen_keys(texts: Sequence[str], source: "RNNTextClassifier | None"):
+    """Sorted unique fingerprints of ``texts`` and of everything ``source`` saw (``None`` if that is unknown)."""
+    from rnnclf.data.splits import text_keys
+
+    keys = text_keys(texts)
+    if source is not None:
+        earlier = getattr(source, "seen_text_keys_", None)
+        if earlier is None:
+            return None
+        keys = np.concatenate([keys, earlier])
+    return np.unique(keys)
 
 
 # Detecting the language of this many training texts (evenly spaced) is plenty and takes well under a second.

@@ -158,8 +158,15 @@ class TextEncoder:
         return token.lower() if self.lowercase else token
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, texts: Iterable[str]) -> "TextEncoder":
-        """Build the vocabulary (and ``max_length_`` if not fixed) from training texts."""
+    def fit(self, texts: Iterable[str], *, starting_vocabulary: Sequence[str] | None = None) -> "TextEncoder":
+        """Build the vocabulary (and ``max_length_`` if not fixed) from training texts.
+
+        Args:
+            texts: training texts.
+            starting_vocabulary: another encoder's ``vocabulary_`` to keep as it is
+                (same ids — what a transfer from a saved run needs); the texts' own
+                tokens it lacks follow, at most ``max_tokens - 2`` of them.
+        """
         self._validate()
         counts: Counter[str] = Counter()
         lengths = []
@@ -174,8 +181,16 @@ class TextEncoder:
             (item for item in counts.items() if item[1] >= self.min_frequency),
             key=lambda item: (-item[1], item[0]),
         )
-        kept = [token for token, _ in ranked[: int(self.max_tokens) - 2]]
-        self.vocabulary_ = [PAD_TOKEN, OOV_TOKEN] + kept
+        if starting_vocabulary is not None:
+            starting = list(starting_vocabulary)
+            if starting[:2] != [PAD_TOKEN, OOV_TOKEN]:
+                raise InputError("starting_vocabulary must be a fitted encoder's vocabulary_ (it starts with '<pad>', '<unk>').")
+            known = set(starting)
+            kept = [token for token, _ in ranked if token not in known][: int(self.max_tokens) - 2]
+            self.vocabulary_ = starting + kept
+        else:
+            kept = [token for token, _ in ranked[: int(self.max_tokens) - 2]]
+            self.vocabulary_ = [PAD_TOKEN, OOV_TOKEN] + kept
         self._index = {token: position for position, token in enumerate(self.vocabulary_)}
         if self.max_length is not None:
             self.max_length_ = int(self.max_length)

@@ -21,7 +21,7 @@ from rnnclf.common import lookup
 from rnnclf.errors import InputError
 from rnnclf.optimizers import LazyAdam
 
-__all__ = ["CELL_TYPES", "POOLINGS", "SequencePooling", "build_model", "cell_layer_class", "count_parameters"]
+__all__ = ["CELL_TYPES", "POOLINGS", "SequencePooling", "build_model", "cell_layer_class", "count_parameters", "transfer_weights"]
 
 # Registry of recurrent cell types. SimpleRNN is the textbook Elman network whose
 # gradients vanish over long spans; LSTM and GRU add gates that keep them alive.
@@ -240,6 +240,50 @@ def build_model(
     optimizer = LazyAdam(learning_rate=float(learning_rate), clipnorm=clipnorm)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
+
+
+def transfer_weights(source: keras.Model, target: keras.Model, source_vocabulary, target_vocabulary, *,
+                     copy_head: bool) -> dict:
+    """Copy a trained model's weights into a freshly built one of the same architecture.
+
+    Embedding rows travel by token (a token of ``target_vocabulary`` found in
+    ``source_vocabulary`` gets its row; new tokens keep their fresh
+    initialisation); recurrent and pooling layers are copied whole, matched by
+    name; the ``Dense`` head only when ``copy_head`` (same classes in the same order).
+
+    Returns:
+        ``{"embedding_rows_copied", "embedding_rows_new", "layers_copied", "head"}``.
+
+    Example:
+        >>> a = build_model(vocabulary_size=5, num_classes=2, units=3, embedding_dim=4, seed=0)
+        >>> b = build_model(vocabulary_size=6, num_classes=2, units=3, embedding_dim=4, seed=1)
+        >>> facts = transfer_weights(a, b, ["<pad>", "<unk>", "x", "y", "z"], ["<pad>", "<unk>", "z", "new", "x", "y"], copy_head=True)
+        >>> facts["embedding_rows_copied"], facts["embedding_rows_new"], facts["layers_copied"]
+        (5, 1, ['lstm_0'])
+    """
+    source_rows = source.get_layer("embedding").get_weights()[0]
+    target_rows = target.get_layer("embedding").get_weights()[0].copy()
+    if source_rows.shape[1] != target_rows.shape[1]:
+        raise InputError(f"Embedding widths differ ({source_rows.shape[1]} in the source, {target_rows.shape[1]} here).")
+    position = {token: index for index, token in enumerate(source_vocabulary)}
+    copied = 0
+    for index, token in enumerate(target_vocabulary):
+        if token in position:
+            target_rows[index] = source_rows[position[token]]
+            copied += 1
+    target.get_layer("embedding").set_weights([target_rows])
+    layers_copied = []
+    for layer in target.layers:
+        if isinstance(layer, (layers.RNN, layers.Bidirectional, SequencePooling)) and layer.weights:
+            theirs = source.get_layer(layer.name).get_weights()
+            if [w.shape for w in theirs] != [tuple(w.shape) for w in layer.weights]:
+                raise InputError(f"Layer {layer.name!r} has other shapes in the source run; the architectures differ.")
+            layer.set_weights(theirs)
+            layers_copied.append(layer.name)
+    if copy_head:
+        target.get_layer("classes").set_weights(source.get_layer("classes").get_weights())
+    return {"embedding_rows_copied": copied, "embedding_rows_new": len(target_vocabulary) - copied,
+            "layers_copied": layers_copied, "head": "copied (same classes)" if copy_head else "new (the classes differ)"}
 
 
 def count_parameters(model: keras.Model) -> dict[str, int]:

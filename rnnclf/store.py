@@ -69,6 +69,7 @@ def write_run(
     dataset: dict | None = None,
     extra: dict | None = None,
     overwrite: bool = False,
+    seen_text_keys=None,
 ) -> Path:
     """Write a fitted model and its encoder to ``directory`` atomically and return the directory.
 
@@ -85,6 +86,8 @@ def write_run(
         dataset: dataset facts, e.g. ``{"name", "fingerprint", "sizes"}``.
         extra: any other JSON-safe facts to record.
         overwrite: replace an existing run of the same name.
+        seen_text_keys: fingerprints of every text the model trained on
+            (:func:`rnnclf.data.splits.text_keys`), saved as ``seen-texts.npy`` (no pickle).
     """
     directory = Path(directory)
     if directory.exists() and not overwrite:
@@ -98,6 +101,10 @@ def write_run(
     try:
         _inference_copy(model).save(temporary / MODEL_FILE)
         (temporary / ENCODER_FILE).write_text(encoder.to_json(), encoding="utf-8")
+        if seen_text_keys is not None:
+            import numpy as np
+
+            np.save(temporary / SEEN_TEXTS_FILE, np.asarray(seen_text_keys, dtype=np.uint64), allow_pickle=False)
         meta = {
             "format": RUN_FORMAT,
             "format_version": RUN_FORMAT_VERSION,
@@ -160,12 +167,32 @@ def read_meta(directory: Path) -> dict:
 
 
 class RunFiles(NamedTuple):
-    """What a run directory holds, loaded: its meta.json, encoder and Keras model."""
+    """What a run directory holds, loaded: its meta.json, encoder, Keras model and seen-text fingerprints (or None)."""
 
     directory: Path
     meta: dict
     encoder: Any
     model: Any
+    seen_text_keys: Any = None
+
+
+SEEN_TEXTS_FILE = "seen-texts.npy"
+
+
+def read_seen_text_keys(directory: Path):
+    """The sorted fingerprints of every text a run trained on, or ``None`` for runs that did not record them."""
+    import numpy as np
+
+    path = Path(directory) / SEEN_TEXTS_FILE
+    if not path.is_file():
+        return None
+    try:
+        keys = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        raise RunError(f"{path} cannot be read ({error}); delete that file to use the run without its record of seen texts.") from error
+    if keys.dtype != np.uint64 or keys.ndim != 1:
+        raise RunError(f"{path} is not a list of text fingerprints; delete that file to use the run without it.")
+    return keys
 
 
 def read_run_files(directory: Path) -> RunFiles:
@@ -206,7 +233,7 @@ def read_run_files(directory: Path) -> RunFiles:
         raise RunError(f"{directory / META_FILE} has no usable 'classes' list (found {classes!r}). {advice}")
     if model.output_shape[-1] != len(classes):
         raise RunError(f"Run {directory.name!r} is inconsistent: the model has {model.output_shape[-1]} outputs but meta.json lists {len(classes)} classes. {advice}")
-    return RunFiles(directory, meta, encoder, model)
+    return RunFiles(directory, meta, encoder, model, read_seen_text_keys(directory))
 
 
 def resolve_run(name_or_path: str | Path, root: Path | None = None) -> Path:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -26,7 +27,7 @@ from rnnclf.common import to_plain
 from rnnclf.errors import InputError, InvalidParameterError
 
 __all__ = [
-    "Integer", "Real", "Options", "Boolean", "NoneOr", "AnyOf", "Dictionary",
+    "Integer", "Real", "Options", "Boolean", "NoneOr", "AnyOf", "Dictionary", "Text",
     "validate_parameters", "check_texts", "check_labels", "check_targets",
 ]
 
@@ -109,6 +110,17 @@ class Dictionary:
 
     def describe(self) -> str:
         return "a dict"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A non-empty string or path (a run name or directory)."""
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, (str, os.PathLike)) and bool(str(value).strip())
+
+    def describe(self) -> str:
+        return "a run name or path"
 
 
 @dataclass(frozen=True)

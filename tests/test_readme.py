@@ -32,5 +32,9 @@ def test_the_chinese_model_comparison_quotes_the_benchmark_and_its_verdict():
     assert f"NB-SVM's {nbsvm['accuracy']:.1%}" in README
     verdict = "**below** the tuned character TF-IDF" if chosen["difference"] < 0 else "above the tuned character TF-IDF"
     assert verdict in README
-    size = sum(path.stat().st_size for path in (ROOT / "data/default-sentiment-zh").iterdir()) / 1e6
-    assert f"({size:.1f} MB, committed" in README
+
+
+@pytest.mark.parametrize("directory", ["data/default-sentiment", "data/default-sentiment-zh"])
+def test_each_bundled_model_size_in_the_readme_is_its_size_on_disk(directory):
+    size = sum(path.stat().st_size for path in (ROOT / directory).iterdir()) / 1e6
+    assert f"`{directory}/` ({size:.1f} MB, committed" in README

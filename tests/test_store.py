@@ -15,7 +15,7 @@ def store(tmp_path):
 def test_save_load_gives_identical_predictions(store, trained_gru, marker_data):
     _, (test_texts, _) = marker_data
     path = store.save(trained_gru, "gru-run", metrics={"accuracy": 1.0}, dataset={"name": "marker", "fingerprint": "abc"})
-    assert sorted(p.name for p in path.iterdir()) == ["encoder.json", "meta.json", "model.keras"]
+    assert sorted(p.name for p in path.iterdir()) == ["encoder.json", "meta.json", "model.keras", "seen-texts.npy"]
     loaded = load_run("gru-run", root=store.root)
     np.testing.assert_allclose(loaded.predict_proba(test_texts), trained_gru.predict_proba(test_texts), atol=1e-6)
     assert loaded.classes_.tolist() == trained_gru.classes_.tolist()
@@ -31,8 +31,13 @@ def test_save_load_gives_identical_predictions(store, trained_gru, marker_data):
 def test_a_run_holds_only_json_and_a_keras_archive_without_pickles(store, trained_gru):
     import zipfile
 
+    import numpy as np
+
     path = store.save(trained_gru, "plain")
-    assert sorted(file.name for file in path.iterdir()) == ["encoder.json", "meta.json", "model.keras"]
+    assert sorted(file.name for file in path.iterdir()) == ["encoder.json", "meta.json", "model.keras", "seen-texts.npy"]
+    # The texts the model saw, as sorted unique 64-bit fingerprints: a plain array, loadable without pickle.
+    seen = np.load(path / "seen-texts.npy", allow_pickle=False)
+    assert seen.dtype == np.uint64 and np.all(np.diff(seen.astype(np.float64)) > 0) and len(seen) == 320
     for name in ("meta.json", "encoder.json"):
         assert isinstance(json.loads((path / name).read_text(encoding="utf-8")), dict)
     with zipfile.ZipFile(path / "model.keras") as archive:
@@ -119,3 +124,18 @@ def test_routing_between_bundled_models_by_language(trained_gru, tmp_path, monke
     assert route_bundled_model("default-zh", "what a lovely cafe")[0] == "default"
     assert route_bundled_model("default", "😀") == ("default", None)
     assert route_bundled_model("my-run", "质量很好") == ("my-run", None)  # a user's own model is never swapped
+
+
+def test_a_damaged_record_of_seen_texts_is_named_with_the_way_out(store, trained_gru):
+    from rnnclf.classifier import load_run
+    from rnnclf.errors import RunError
+
+    path = store.save(trained_gru, "damaged-seen")
+    (path / "seen-texts.npy").write_bytes(b"not an array")
+    with pytest.raises(RunError, match=r"seen-texts\.npy cannot be read .*; delete that file to use the run without its record of seen texts\."):
+        load_run(path)
+    (path / "seen-texts.npy").unlink()
+    restored = load_run(path)  # without the record the run still works, and says what it cannot tell
+    assert restored.predict(["the zing movie"])[0] == "positive"
+    with pytest.raises(RunError, match="does not record the texts it trained on"):
+        restored.texts_seen(["the zing movie"])

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from rnnclf.cli.output import print_json
 from rnnclf.errors import InputError
@@ -51,6 +52,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     model.add_argument("--spatial-dropout", type=float, help="drop whole embedding channels while training")
     model.add_argument("--glove", dest="pretrained_embeddings", action="store_const", const="glove-6b-50d", default=None,
                        help="initialise the embedding from GloVe 6B 50d")
+    model.add_argument("--init-from", metavar="RUN",
+                       help="start from a saved run (e.g. default): its vocabulary, embeddings and recurrent weights, "
+                            "and its architecture and tokenizer; new classes get a new head")
     model.add_argument("--freeze-embeddings", dest="trainable_embeddings", action="store_false", default=None)
     model.add_argument("--tokenizer", choices=TOKENIZER_CHOICES,
                        help="default: from the language of the data (jieba for Chinese, tweet otherwise)")
@@ -89,6 +93,12 @@ def _train(args) -> int:
 
     preset = get_preset(args.preset) if args.preset else {}
     params = dict(preset.get("params", {}))
+    if args.init_from:
+        from rnnclf.classifier import transfer_settings
+
+        # The run's architecture and tokenizer replace the preset's; options typed here still win (and must match).
+        params.pop("pretrained_embeddings", None)
+        params.update(transfer_settings(args.init_from))
     for option in _MODEL_OPTIONS:
         value = getattr(args, option, None)
         if value is not None:
@@ -114,12 +124,14 @@ def _train(args) -> int:
     progress = combine(TerminalProgress(), ProgressFile(args.progress_file) if args.progress_file else None)
     result = run_training(spec, progress=progress)
     if args.json:
-        print_json({key: result[key] for key in ("run", "path", "metrics", "dataset", "training")})
+        print_json({key: result[key] for key in ("run", "path", "metrics", "dataset", "training", "warnings")})
     else:
         metrics = result["metrics"]
         print(f"saved run {result['run']} ({result['path']})")
         print(f"test accuracy {metrics['accuracy']:.4f}  macro-F1 {metrics['macro_f1']:.4f}  MCC {metrics['mcc']:.4f}"
               f"  ({metrics['examples']} texts, split {result['dataset']['fingerprint']})")
+        for warning in result["warnings"]:
+            print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -50,6 +50,23 @@ def normalize_key(text: str) -> str:
     return normalize_whitespace(str(text)).casefold()
 
 
+def text_keys(texts) -> np.ndarray:
+    """64-bit fingerprints of texts under :func:`normalize_key` (what deduplication compares), as ``uint64``.
+
+    A run keeps the sorted fingerprints of every text it (or a run it started
+    from) trained on, so a test set can be checked for texts the model has seen —
+    without storing the texts.
+
+    >>> keys = text_keys(["Great movie", "great  movie", "dull"])
+    >>> bool(keys[0] == keys[1]), bool(keys[0] == keys[2]), keys.dtype.name
+    (True, False, 'uint64')
+    """
+    return np.fromiter(
+        (int.from_bytes(hashlib.blake2b(normalize_key(text).encode("utf-8"), digest_size=8).digest(), "little") for text in texts),
+        dtype=np.uint64,
+    )
+
+
 def _check_columns(frame: pd.DataFrame) -> None:
     missing = [column for column in ("text", "label") if column not in frame.columns]
     if missing:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from rnnclf.data.paths import check_input_file, check_writable_directory
 from rnnclf.data.sources import load_labelled_split, timestamped_name
-from rnnclf.errors import InputError
+from rnnclf.errors import InputError, RunError
 from rnnclf.text import suggest_tokenizer
 
 __all__ = ["TrainSpec", "load_training_split", "run_training"]
@@ -118,7 +118,8 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
         tensorboard_dir=spec.tensorboard_dir,
     )
     started = time.perf_counter()
-    metrics = classifier.evaluate(split.test["text"].tolist(), split.test["label"].tolist())
+    test_texts = split.test["text"].tolist()
+    metrics = classifier.evaluate(test_texts, split.test["label"].tolist())
     metrics["evaluation_seconds"] = time.perf_counter() - started
     dataset = {
         "name": spec.dataset,
@@ -128,6 +129,22 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
         "split": {"seed": int(spec.params.get("seed", 0)), "validation_size": spec.validation_size, "test_size": spec.test_size},
         "report": getattr(split, "report", {}),
     }
+    warnings = []
+    if classifier.init_from is not None:
+        # A run started from another one may have met the test texts before: count them, never hide them.
+        try:
+            seen = int(classifier.texts_seen(test_texts).sum())
+        except RunError:
+            seen = None
+        dataset["test_texts_seen_before"] = seen
+        if seen is None:
+            warnings.append(f"{classifier.init_from!r} does not record the texts it trained on, so whether it saw "
+                            "some of these test texts is unknown: read the test accuracy with care.")
+        elif seen:
+            warnings.append(f"{seen} of the {len(test_texts)} test texts were already seen in training by {classifier.init_from!r} "
+                            "(or a run before it): the test accuracy is optimistic. Start from a run that never saw this test set.")
+    for warning in warnings:
+        report({"stage": "data", "fraction": 1.0, "message": f"warning: {warning}"})
     if spec.output_dir:
         path = classifier.save(Path(spec.output_dir), name=name, metrics=metrics, dataset=dataset,
                                overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
@@ -138,6 +155,7 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
         "path": str(path),
         "metrics": metrics,
         "dataset": dataset,
+        "warnings": warnings,
         "training": {
             "epochs_run": classifier.epochs_run_,
             "best_epoch": classifier.best_epoch_,

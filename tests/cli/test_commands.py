@@ -179,3 +179,25 @@ def test_a_chinese_csv_trains_with_jieba_without_a_flag_and_answers_chinese(home
     assert code == 0 and answer["warnings"] == [] and answer["known_tokens"] == answer["total_tokens"] == len(words)
     code, out, _ = run(capsys, "explain", "--model", "zh-run", "--text", "物流太慢", "--method", "occlusion", "--json")
     assert json.loads(out)["tokens"] == tokenize("物流太慢", "jieba") == ["物流", "太慢"]
+
+
+def test_init_from_carries_a_run_over_and_counts_the_test_texts_its_source_saw(home, capsys):
+    csv = ["--csv", str(EXAMPLE_CSV), "--text-col", "text", "--label-col", "label"]
+    code, out, _ = run(capsys, "train", *csv, "--epochs", "1", "--init-from", "tiny", "--name", "from-tiny", "--json")
+    result = json.loads(out)
+    # Same CSV, same split: 'tiny' trained on the other parts, so none of these test texts.
+    assert code == 0 and result["warnings"] == [] and result["dataset"]["test_texts_seen_before"] == 0
+    meta = json.loads(run(capsys, "runs", "show", "from-tiny", "--json")[1])
+    assert meta["transfer"]["from"] == "tiny" and meta["transfer"]["head"] == "copied (same classes)"
+    assert (meta["params"]["init_from"], meta["params"]["units"], meta["params"]["cell_type"]) == ("tiny", 8, "gru")
+
+    # A source trained with a smaller test part has seen most of this test set: counted and said.
+    assert run(capsys, "train", *csv, *TINY, "--test-size", "0.05", "--name", "leaky", "--json")[0] == 0
+    code, out, _ = run(capsys, "train", *csv, "--epochs", "1", "--init-from", "leaky", "--name", "from-leaky", "--json")
+    result = json.loads(out)
+    seen = result["dataset"]["test_texts_seen_before"]
+    assert code == 0 and 0 < seen <= 8
+    assert result["warnings"] == [f"{seen} of the 8 test texts were already seen in training by 'leaky' (or a run before it): "
+                                  "the test accuracy is optimistic. Start from a run that never saw this test set."]
+    code, _, err = run(capsys, "train", *csv, "--init-from", "leaky", "--units", "16", "--name", "mismatch")
+    assert code == 2 and "was trained with units=8; this classifier has units=16" in err
