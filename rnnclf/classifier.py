@@ -583,7 +583,11 @@ def transfer_settings(run: str | Path) -> dict:
     params = meta.get("params", {})
     settings = {key: params.get(key, default) for key, default in (
         ("cell_type", "lstm"), ("units", 64), ("num_layers", 1), ("bidirectional", False), ("pooling", "last"))}
-    settings["embedding_dim"] = int(meta.get("embedding_dim") or params.get("embedding_dim", 64))
+    # The width really used: recorded since 0.2; before that, pretrained vectors fixed it whatever embedding_dim said.
+    width = meta.get("embedding_dim")
+    if width is None and params.get("pretrained_embeddings") in PRETRAINED_EMBEDDINGS:
+        width = PRETRAINED_EMBEDDINGS[params["pretrained_embeddings"]].dimension
+    settings["embedding_dim"] = int(width or params.get("embedding_dim", 64))
     settings.update(tokenizer=params.get("tokenizer", "tweet"), lowercase=params.get("lowercase", True), init_from=str(run))
     return settings
 

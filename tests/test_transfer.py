@@ -85,3 +85,17 @@ def test_a_transfer_that_does_not_match_its_source_says_which_settings_differ(so
         RNNTextClassifier(init_from="no-such-run").fit(texts, labels)
     with pytest.raises(ValueError, match="init_from and pretrained_embeddings exclude each other"):
         RNNTextClassifier(**transfer_settings(path), pretrained_embeddings="glove-6b-50d").fit(texts, labels)
+
+
+@pytest.mark.parametrize("bundled", ["default", "default-zh"])
+def test_settings_of_the_bundled_models_match_their_networks(bundled):
+    """The English model predates the recorded width: its GloVe vectors fix it at 50, not params' 64."""
+    from rnnclf.store import embedding_width
+
+    model = load_run(bundled)
+    settings = transfer_settings(bundled)
+    assert settings["embedding_dim"] == embedding_width(model.model_)
+    assert (settings["cell_type"], settings["units"], settings["bidirectional"]) == (
+        model.cell_type, model.units, model.bidirectional)
+    # Both record the texts they trained on, so a transfer from them can be checked for leakage.
+    assert model.seen_text_keys_ is not None and len(model.seen_text_keys_) == len(set(model.seen_text_keys_.tolist()))

@@ -67,6 +67,17 @@ def render_dataset_stats(stats: dict, key: str) -> None:
         right.plotly_chart(charts.length_histogram(stats["histogram"], stats.get("token_length")), key=f"{key}-lengths")
 
 
+def format_best_epoch(value) -> str:
+    """A whole epoch when every seed agrees (or there is one seed); their mean with one decimal otherwise.
+
+    >>> format_best_epoch(1.0), format_best_epoch(2.5), format_best_epoch(float("nan"))
+    ('1', '2.5', '–')
+    """
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
 def render_comparison(result: dict, key: str) -> None:
     """Results table, learning curves, accuracy by length and gradient flow of a comparison."""
     from rnnclf.experiments.comparison_tables import (
@@ -95,7 +106,7 @@ def render_comparison(result: dict, key: str) -> None:
         "parameters": [cell(row, "parameters", "{:,.0f}") for _, row in rows],
         "train s": [cell(row, "train_seconds", "{:.1f}") for _, row in rows],
         "s / epoch": [cell(row, "seconds_per_epoch", "{:.2f}") for _, row in rows],
-        "best epoch": [cell(row, "best_epoch", "{:.0f}" if len(seeds) == 1 else "{:.1f}") for _, row in rows],
+        "best epoch": [format_best_epoch(row["best_epoch"]) for _, row in rows],
         "latency ms": [cell(row, "latency_ms", "{:.2f}") for _, row in rows],
         "chosen on validation": [row["settings"] or "–" for _, row in rows],
     }, index=[ROW_NAMES.get(name, str(name).upper()) for name in table.index])

@@ -129,13 +129,37 @@ def train_arguments(source_arguments: list[str], params: dict, name: str | None)
             arguments += [flag, str(value)]
     if params.get("bidirectional"):
         arguments.append("--bidirectional")
-    if params.get("pretrained_embeddings"):
+    if params.get("init_from"):
+        arguments += ["--init-from", str(params["init_from"])]
+    elif params.get("pretrained_embeddings"):
         arguments.append("--glove")
     if params.get("class_weight") == "balanced":
         arguments += ["--class-weight", "balanced"]
     if name:
         arguments += ["--name", name]
     return arguments
+
+
+# Train-form fields a saved run fixes when training starts from it (init_from): parameter → widget key.
+TRANSFER_FIELDS = {
+    "cell_type": "train-cell", "units": "train-units", "embedding_dim": "train-embedding", "num_layers": "train-layers",
+    "bidirectional": "train-bidirectional", "pooling": "train-pooling", "tokenizer": "train-tokenizer",
+}
+
+
+def start_from_values(run: str) -> dict:
+    """Widget values that make the form show the architecture of ``run`` (what a transfer from it trains).
+
+    >>> values = start_from_values("default")
+    >>> values["train-cell"], values["train-bidirectional"], values["train-embedding"], values["train-glove"]
+    ('gru', True, 50, False)
+    """
+    from rnnclf.classifier import transfer_settings
+
+    settings = transfer_settings(run)
+    values = {key: settings[parameter] for parameter, key in TRANSFER_FIELDS.items()}
+    values["train-glove"] = False  # the embedding comes from the run
+    return values
 
 
 def _as_text(value) -> str:

@@ -250,3 +250,29 @@ def test_a_running_job_shows_time_elapsed_and_an_estimate_of_the_time_left(tiny_
                          texts_of(app.caption)), texts_of(app.caption)
     finally:
         shutil.rmtree(directory)
+
+
+def test_training_can_start_from_a_saved_model_whose_architecture_the_form_then_shows(tiny_run):
+    import json
+
+    from rnnclf.classifier import transfer_settings
+    from rnnclf.store import RunStore
+
+    app = make_app("pages/train.py")
+    app.selectbox(key="train-init-from").select(tiny_run).run()
+    settings = transfer_settings(tiny_run)
+    assert app.selectbox(key="train-cell").value == settings["cell_type"] and app.selectbox(key="train-cell").disabled
+    assert app.number_input(key="train-units").value == settings["units"] and app.number_input(key="train-units").disabled
+    assert app.number_input(key="train-embedding").value == settings["embedding_dim"]
+    app.selectbox(key="train-preset").select("quick").run()  # a preset cannot undo the starting model's architecture
+    assert app.number_input(key="train-units").value == settings["units"]
+    app.radio(key="train-source").set_value("Upload a CSV").run()
+    app.file_uploader(key="train-upload").set_value(("reviews.csv", EXAMPLE_CSV, "text/csv")).run()
+    app.number_input(key="train-epochs").set_value(1).run()
+    app.text_input(key="train-name").input("from-tiny-page").run()
+    app.button(key="train-start").click().run()
+    job = wait_for_job("train", job_id=app.session_state["train_job"])
+    assert job.status == "succeeded", job.log_tail()
+    meta = json.loads((RunStore().path("from-tiny-page") / "meta.json").read_text(encoding="utf-8"))
+    assert meta["params"]["init_from"] == tiny_run and meta["transfer"]["head"] == "copied (same classes)"
+    assert meta["dataset"]["test_texts_seen_before"] == 0
