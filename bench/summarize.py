@@ -325,27 +325,37 @@ def first_click_section(result: dict | None) -> str:
     return "\n".join(lines)
 
 
-def transfer_section(result: dict | None) -> str:
-    lines = ["## 9. Transfer from a saved run (amazon-snippets)", "",
-             "Fine-tuning from a source run on the smallest sentiment corpus. The source trains with the "
-             "`default-sentiment` recipe on everyday-sentiment's train and validation parts minus every text of "
-             "amazon-snippets' validation and test parts; before scoring, `texts_seen` checks that neither the source "
-             "nor the fine-tuned model trained on a test text. The learning rate is chosen on validation (seed 0).", ""]
-    if result is None or not result.get("runs"):
+def transfer_section(results: dict | None) -> str:
+    lines = ["## 9. Transfer from a saved run", "",
+             "Fine-tuning from a source run. For each target the source trains with the `default-sentiment` recipe on "
+             "everyday-sentiment's train and validation parts minus every text of the target's validation and test "
+             "parts; before scoring, `texts_seen` checks that neither the source nor the fine-tuned model trained on a "
+             "test text. The learning rate is chosen on the target's validation part (seed 0).", ""]
+    rows = (results or {}).get("rows") or ({results["target"]: results} if results and "target" in results else {})
+    if not rows:
         return "\n".join(lines + [not_run(".venv/bin/python bench/bench_transfer.py")])
+    for result in rows.values():
+        lines += _transfer_target(result)
+    lines += [machine_line(results)]
+    return "\n".join(lines)
+
+
+def _transfer_target(result: dict) -> list[str]:
+    target = result["target"]
+    lines = [f"**{target}**", ""]
     rows = [[f"transfer from the source (lr {result['chosen_learning_rate']:g}, chosen on validation)",
              f"{result['transfer']['mean']:.4f} ± {result['transfer']['std']:.4f} (n={result['transfer']['n']})"]]
     if result.get("from_scratch"):
         scratch = result["from_scratch"]
         rows.append(["from scratch (accuracy benchmark, section 4)", f"{scratch['mean']:.4f} ± {scratch['std']:.4f} (n={scratch['n']})"])
     for name, value in (result.get("baselines") or {}).items():
-        rows.append([f"{name}, tuned on amazon-snippets' train part (section 5)", f"{value:.4f}"])
+        rows.append([f"{name}, tuned on the train part (section 5)", f"{value:.4f}"])
     widened = result.get("baselines_with_source_data") or {}
     for name, row in widened.items():
-        rows.append([f"{name}, tuned on the source's texts + amazon-snippets' train part ({row['train_size']:,} texts; {row['model']})",
+        rows.append([f"{name}, tuned on the source's texts + the train part ({row['train_size']:,} texts; {row['model']})",
                      f"{row['accuracy']:.4f}"])
     lines.append(table(["model", "test accuracy"], rows))
-    baselines = {**{f"{name} (amazon train only)": value for name, value in (result.get("baselines") or {}).items()},
+    baselines = {**{f"{name} (train part only)": value for name, value in (result.get("baselines") or {}).items()},
                  **{f"{name} (with the source's texts)": row["accuracy"] for name, row in widened.items()}}
     best_name = max(baselines, key=baselines.get) if baselines else None
     source = result["source"]
@@ -360,8 +370,8 @@ def transfer_section(result: dict | None) -> str:
               f"in the test part; every fine-tuned run saw {max(row['test_texts_seen'] for row in result['runs'])} test texts. "
               f"The bundled default model, for comparison, trained on {result['default_model_saw_test_texts']} of the "
               f"{result['sizes']['test']} test texts — why it is not the source here.",
-              "", f"Split `{result['fingerprint']}`. Reproduce: `.venv/bin/python bench/bench_transfer.py`.", "", machine_line(result)]
-    return "\n".join(lines)
+              "", f"Split `{result['fingerprint']}`. Reproduce: `.venv/bin/python bench/bench_transfer.py --targets {target}`.", ""]
+    return lines
 
 
 def render() -> str:

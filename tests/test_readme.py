@@ -38,3 +38,11 @@ def test_the_chinese_model_comparison_quotes_the_benchmark_and_its_verdict():
 def test_each_bundled_model_size_in_the_readme_is_its_size_on_disk(directory):
     size = sum(path.stat().st_size for path in (ROOT / directory).iterdir()) / 1e6
     assert f"`{directory}/` ({size:.1f} MB, committed" in README
+
+
+def test_the_transfer_figures_in_the_readme_are_the_benchmark_s():
+    row = _json("bench/results/transfer.json")["rows"]["movie-snippets"]
+    best = max([*row["baselines"].values(), *(item["accuracy"] for item in row["baselines_with_source_data"].values())])
+    assert f"{row['transfer']['mean']:.1%} test accuracy from a source that never saw its test texts, against {best:.1%} " \
+           "for the best tuned baseline" in README
+    assert row["source"]["test_texts_seen"] == 0 and all(run["test_texts_seen"] == 0 for run in row["runs"])
