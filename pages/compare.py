@@ -7,12 +7,17 @@ from rnnclf.experiments.compare import list_comparisons, load_comparison
 from rnnclf.ui.data import data_source_picker
 from rnnclf.ui.jobs import current_job, job_monitor, launch_job
 from rnnclf.ui.render import render_comparison
-from rnnclf.ui.state import leave_legacy_page_mode
+from rnnclf.ui.state import keep_widget_values, leave_legacy_page_mode
 from rnnclf.ui.training import TOKENIZER_LABELS, TOKENIZER_OPTIONS
 
 leave_legacy_page_mode()  # a page URL opened first on a fresh server still runs through app.py
 
 st.title("Compare cell types")
+keep_widget_values("compare-source", "compare-dataset", "compare-cells", "compare-seeds", "compare-epochs",
+                   "compare-units", "compare-tokenizer")
+# Defaults live in the session, not in the widgets: a kept value and a widget default would clash.
+for key, value in (("compare-cells", ["rnn", "lstm", "gru"]), ("compare-seeds", 2), ("compare-epochs", 5), ("compare-units", 32)):
+    st.session_state.setdefault(key, value)
 st.caption("Every cell type is trained with the same settings on the same deduplicated, stratified split; "
            "a TF-IDF + logistic-regression baseline is fitted on that split too.")
 
@@ -22,12 +27,12 @@ running = job is not None and job.status == "running"
 with st.expander("New comparison", expanded=not list_comparisons()):
     source_arguments, problem = data_source_picker("compare", choose_columns=False)
     arguments = ["compare", "--json", *source_arguments]
-    cells = st.multiselect("Cell types", ["rnn", "lstm", "gru"], default=["rnn", "lstm", "gru"], key="compare-cells",
+    cells = st.multiselect("Cell types", ["rnn", "lstm", "gru"], key="compare-cells",
                            format_func={"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}.get)
     a, b, c = st.columns(3)
-    seeds = a.number_input("Seeds", 1, 5, 2, key="compare-seeds")
-    epochs = b.number_input("Max epochs", 1, 50, 5, key="compare-epochs")
-    units = c.number_input("Units", 4, 256, 32, step=8, key="compare-units")
+    seeds = a.number_input("Seeds", 1, 5, key="compare-seeds")
+    epochs = b.number_input("Max epochs", 1, 50, key="compare-epochs")
+    units = c.number_input("Units", 4, 256, step=8, key="compare-units")
     arguments += ["--cells", ",".join(cells), "--seeds", str(seeds), "--epochs", str(epochs), "--units", str(units)]
     tokenizer = a.selectbox("Tokenizer", TOKENIZER_OPTIONS, format_func=TOKENIZER_LABELS.get, key="compare-tokenizer",
                             help="Automatic picks jieba words for Chinese data and the tweet tokenizer otherwise.")

@@ -276,3 +276,15 @@ def test_training_can_start_from_a_saved_model_whose_architecture_the_form_then_
     meta = json.loads((RunStore().path("from-tiny-page") / "meta.json").read_text(encoding="utf-8"))
     assert meta["params"]["init_from"] == tiny_run and meta["transfer"]["head"] == "copied (same classes)"
     assert meta["dataset"]["test_texts_seen_before"] == 0
+
+
+def test_the_compare_form_survives_a_trip_to_another_page():
+    app = make_app("pages/compare.py")
+    app.multiselect(key="compare-cells").set_value(["rnn", "gru"]).run()
+    app.number_input(key="compare-seeds").set_value(3).run()
+    app.number_input(key="compare-units").set_value(48).run()
+    app.switch_page("pages/models.py").run()
+    app.switch_page("pages/compare.py").run()
+    assert not app.exception
+    assert app.multiselect(key="compare-cells").value == ["rnn", "gru"]
+    assert (app.number_input(key="compare-seeds").value, app.number_input(key="compare-units").value) == (3, 48)
