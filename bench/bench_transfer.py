@@ -56,15 +56,27 @@ def _texts_labels(frame):
     return frame["text"].tolist(), frame["label"].tolist()
 
 
-def _source_training_texts(target_split) -> tuple[list[str], list]:
-    """Everyday-sentiment's train and validation texts minus the target's validation and test texts: what the source saw."""
+def _seen_in(texts: list[str], reference: list[str]):
+    """For each of ``texts``: is it (as :func:`text_keys` compares) among ``reference``?"""
+    import numpy as np
+
+    return np.isin(text_keys(texts), text_keys(reference))
+
+
+def _source_parts(target_split):
+    """Everyday-sentiment's split, and its train and validation parts minus the target's validation and test texts."""
     split, _ = load_labelled_split(dataset=SOURCE_DATA)
-    held_back = set(text_keys(target_split.validation["text"].tolist() + target_split.test["text"].tolist()).tolist())
+    held_back = target_split.validation["text"].tolist() + target_split.test["text"].tolist()
+    train, validation = (part[~_seen_in(part["text"].tolist(), held_back)] for part in (split.train, split.validation))
+    return split, train, validation
+
+
+def _source_training_texts(target_split) -> tuple[list[str], list]:
+    """What the source saw: its train and validation texts (and labels) together."""
     import pandas as pd
 
-    frame = pd.concat([split.train, split.validation], ignore_index=True)
-    frame = frame[~in_keys(frame["text"].tolist(), held_back)]
-    return frame["text"].tolist(), frame["label"].tolist()
+    _, train, validation = _source_parts(target_split)
+    return _texts_labels(pd.concat([train, validation], ignore_index=True))
 
 
 def _source_run_name(target: str) -> str:
@@ -77,26 +89,16 @@ def _source(target_name: str, target_split, payload: dict) -> RNNTextClassifier:
     run_name = _source_run_name(target_name)
     if store.exists(run_name):
         return load_run(run_name)
-    split, _ = load_labelled_split(dataset=SOURCE_DATA)
-    held_back = set(text_keys(target_split.validation["text"].tolist() + target_split.test["text"].tolist()).tolist())
-    keep = {part: ~in_keys(split_part["text"].tolist(), held_back) for part, split_part in
-            (("train", split.train), ("validation", split.validation))}
-    train, validation = split.train[keep["train"]], split.validation[keep["validation"]]
+    split, train, validation = _source_parts(target_split)
     payload["source_data"] = {"dataset": SOURCE_DATA, "fingerprint": split.fingerprint,
-                              "removed": {"train": int((~keep["train"]).sum()), "validation": int((~keep["validation"]).sum())},
+                              "removed": {"train": len(split.train) - len(train), "validation": len(split.validation) - len(validation)},
                               "kept": {"train": len(train), "validation": len(validation)}}
     print(f"source data: removed {payload['source_data']['removed']} texts of {target_name}'s validation/test parts", flush=True)
-    params = {key: value for key, value in PRESETS["default-sentiment"]["params"].items()}
-    source = RNNTextClassifier(**params).fit(*_texts_labels(train), validation_data=_texts_labels(validation))
+    source = RNNTextClassifier(**PRESETS["default-sentiment"]["params"]).fit(
+        *_texts_labels(train), validation_data=_texts_labels(validation))
     store.save(source, run_name, dataset={"name": SOURCE_DATA, "fingerprint": split.fingerprint,
                                          "note": f"minus {target_name}'s validation and test texts"})
     return load_run(run_name)
-
-
-def in_keys(texts: list[str], keys: set[int]):
-    import numpy as np
-
-    return np.isin(text_keys(texts), np.fromiter(keys, dtype=np.uint64))
 
 
 def _courtesy_baselines(target, source_texts: list[str], source_labels: list) -> dict:
@@ -125,8 +127,7 @@ def run_target(target_name: str, previous: dict, force: bool) -> dict:
 
     # The bundled default model's data: how many of the target's test texts it trained on.
     everyday, _ = load_labelled_split(dataset=SOURCE_DATA)
-    default_seen = in_keys(everyday.train["text"].tolist() + everyday.validation["text"].tolist(),
-                           set(text_keys(test_texts).tolist()))
+    default_seen = _seen_in(everyday.train["text"].tolist() + everyday.validation["text"].tolist(), test_texts)
     payload["default_model_saw_test_texts"] = int(default_seen.sum())
     print(f"the default model trained on {payload['default_model_saw_test_texts']} of {target_name}'s {len(test_texts)} test texts", flush=True)
 
@@ -186,7 +187,7 @@ def main() -> int:
     args = parser.parse_args()
     path = RESULTS_DIR / "transfer.json"
     stored = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    rows = stored.get("rows") or ({stored["target"]: stored} if "target" in stored else {})
+    rows = stored.get("rows", {})
     for name in args.targets.split(","):
         rows[name] = run_target(name, rows.get(name, {}), args.force)
         write_result("transfer", {"rows": rows})

@@ -331,7 +331,7 @@ def transfer_section(results: dict | None) -> str:
              "everyday-sentiment's train and validation parts minus every text of the target's validation and test "
              "parts; before scoring, `texts_seen` checks that neither the source nor the fine-tuned model trained on a "
              "test text. The learning rate is chosen on the target's validation part (seed 0).", ""]
-    rows = (results or {}).get("rows") or ({results["target"]: results} if results and "target" in results else {})
+    rows = (results or {}).get("rows")
     if not rows:
         return "\n".join(lines + [not_run(".venv/bin/python bench/bench_transfer.py")])
     for result in rows.values():
