@@ -10,6 +10,7 @@ from rnnclf.store import RunError, route_bundled_model
 from rnnclf.ui import plots
 from rnnclf.ui.models import load_active_classifier, load_classifier
 from rnnclf.ui.state import keep_widget_values, leave_legacy_page_mode, show_flash
+from rnnclf.ui.text_views import EXPANDER_LABEL, show_inside_the_rnn, show_what_if
 
 leave_legacy_page_mode()  # a page URL opened first on a fresh server still runs through app.py
 
@@ -109,6 +110,11 @@ with single_tab:
                               key="classify-bars")
             trajectory.plotly_chart(plots.trajectory_figure(analysis.trajectory), key="classify-trajectory")
             trajectory.caption("The prediction after reading each word: how the RNN's opinion forms as it reads.")
+
+            with st.expander("What if… remove or replace one word"):
+                show_what_if(classifier, text, explanation.tokens, explanation.scores)
+            with st.expander(EXPANDER_LABEL):
+                show_inside_the_rnn(classifier, text, analysis.trajectory)
 
             with st.expander("Can this explanation be trusted? (completeness and faithfulness)"):
                 if explanation.completeness:

@@ -12,6 +12,8 @@
   perturbation curve, Samek et al. 2017) summarises it and is compared with the
   same curve for random orders. A faithful attribution drops the probability
   faster than random, i.e. has the larger AOPC.
+- :func:`what_if`: remove or replace one word and classify the edited text,
+  next to the original prediction.
 
 Example:
     >>> trajectory = prediction_trajectory(classifier, "the zing movie")
@@ -42,7 +44,7 @@ from rnnclf.training import pad_batch
 if TYPE_CHECKING:
     from rnnclf.classifier import RNNTextClassifier
 
-__all__ = ["Trajectory", "DeletionCurve", "prediction_trajectory", "deletion_curve", "faithfulness"]
+__all__ = ["Trajectory", "DeletionCurve", "WhatIf", "prediction_trajectory", "deletion_curve", "faithfulness", "what_if"]
 
 
 @dataclass
@@ -281,3 +283,75 @@ def faithfulness(
         "wins": float(np.mean(aopc > random_aopc)),
         "per_text": per_text,
     }
+
+
+@dataclass
+class WhatIf:
+    """One word of a text removed or replaced, and the prediction before and after (see :func:`what_if`).
+
+    Attributes:
+        tokens_before / tokens_after: the tokens the model read.
+        position: index of the edited token in ``tokens_before``.
+        inserted: the replacement's tokens (empty when the word was removed).
+        inserted_unknown: the replacement tokens the model does not know (read as the unknown word).
+        classes: the columns of ``before`` and ``after``.
+        before / after: class probabilities.
+    """
+
+    tokens_before: list[str]
+    tokens_after: list[str]
+    position: int
+    inserted: list[str]
+    inserted_unknown: list[str]
+    classes: list[str]
+    before: list[float]
+    after: list[float]
+
+    @property
+    def predicted_before(self) -> str:
+        return self.classes[int(np.argmax(self.before))]
+
+    @property
+    def predicted_after(self) -> str:
+        return self.classes[int(np.argmax(self.after))]
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "predicted_before": self.predicted_before, "predicted_after": self.predicted_after}
+
+
+def what_if(classifier: "RNNTextClassifier", text: str, position: int, replacement: str | None = None) -> WhatIf:
+    """Remove token ``position`` of ``text`` (``replacement`` empty) or replace it, and classify both versions.
+
+    The edit works on the tokens the model read, so the rest of the text is
+    tokenized exactly as before; a replacement is tokenized like any text (it may
+    be several words). Both versions are classified in one batch.
+
+    Raises:
+        InputError: empty text, a position outside the text, or an edit that leaves no words.
+
+    Example:
+        >>> change = what_if(classifier, "a zing movie", 1)  # remove "zing"
+        >>> change.tokens_after, change.predicted_before
+        (['a', 'movie'], 'positive')
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("The text is empty: type a sentence first.")
+    encoded = encode_text(classifier, text)
+    position = int(position)
+    if not 0 <= position < len(encoded.tokens):
+        raise InputError(f"Received: position={position}; the model read {len(encoded.tokens)} tokens, "
+                         f"so pick a position from 0 to {len(encoded.tokens) - 1}.")
+    inserted = classifier.encoder_.encode(replacement) if replacement and replacement.strip() else None
+    new_ids = list(inserted.ids) if inserted else []
+    new_tokens = list(inserted.tokens) if inserted else []
+    ids_after = (list(encoded.ids[:position]) + new_ids + list(encoded.ids[position + 1:]))[: classifier.encoder_.max_length_]
+    tokens_after = (list(encoded.tokens[:position]) + new_tokens + list(encoded.tokens[position + 1:]))[: len(ids_after)]
+    if not ids_after:
+        raise InputError("Removing the only word leaves nothing to classify: replace it instead, or type more words.")
+    rows = pad_batch([list(encoded.ids), ids_after])
+    before, after = classify_rows(classifier, rows).astype("float64")
+    return WhatIf(
+        tokens_before=list(encoded.tokens), tokens_after=tokens_after, position=position, inserted=new_tokens,
+        inserted_unknown=[token for token, token_id in zip(new_tokens, new_ids) if token_id == OOV_ID],
+        classes=[str(to_plain(label)) for label in classifier.classes_], before=before.tolist(), after=after.tolist(),
+    )

@@ -71,6 +71,14 @@ def _short(token: str) -> str:
 UNKNOWN_MARK = " ⁽?⁾"
 
 
+def _token_axis(tokens: Sequence[str]) -> dict:
+    """An x axis of positions 1..n labelled with the tokens (readable up to ~40; longer texts show positions)."""
+    if len(tokens) > 40:
+        return dict(title="tokens read")
+    positions = list(range(1, len(tokens) + 1))
+    return dict(title="tokens read", tickmode="array", tickvals=positions, ticktext=[_short(token) for token in tokens], tickangle=-45)
+
+
 def _unknown_flags(tokens: Sequence[str], unknown) -> list[bool]:
     """One flag per token from a set of unknown tokens or a list of booleans."""
     if unknown is None:
@@ -216,12 +224,10 @@ def trajectory_figure(trajectory) -> go.Figure:
                 hovertemplate="after #%{x} %{customdata}: %{y:.3f}<extra>" + str(name) + "</extra>",
             )
         )
-    # Token ticks stay readable up to ~40 tokens; longer texts show positions.
-    ticks = dict(tickmode="array", tickvals=positions, ticktext=[_short(token) for token in tokens], tickangle=-45) if len(tokens) <= 40 else {}
     figure.update_layout(
         **LAYOUT,
         title="Prediction after each token",
-        xaxis=dict(title="tokens read", **ticks),
+        xaxis=_token_axis(tokens),
         yaxis=dict(title="probability", range=[0, 1]),
         hovermode="x unified",
     )
@@ -294,3 +300,90 @@ def probability_bars(probabilities: Mapping[str, float], *, highlight: str | Non
                          yaxis=dict(type="category"), height=120 + 40 * len(names))
     return figure
 
+
+
+# Gates live in [0, 1]; states (hidden, cell, candidate) are signed.
+SIGNED_STATES = ("hidden", "cell", "candidate")
+
+
+def gate_heatmap(tokens: Sequence[str], values, gate: str, *, title: str | None = None) -> go.Figure:
+    """One gate or state of one recurrent layer: a units × tokens heatmap (tokens in reading order).
+
+    Gates use a 0–1 scale; signed states (``hidden``, ``cell``, ``candidate``) a
+    diverging scale centred on 0.
+
+    Example:
+        >>> figure = gate_heatmap(["a", "b"], [[0.1, 0.9, 0.5], [0.2, 0.8, 0.4]], "forget")
+        >>> figure.data[0].z.shape, figure.data[0].zmin, figure.data[0].zmax
+        ((3, 2), 0.0, 1.0)
+    """
+    matrix = np.asarray(values, dtype="float64")
+    if matrix.ndim != 2 or matrix.shape[0] != len(tokens):
+        raise ValueError(f"expected one row per token ({len(tokens)}), got values of shape {matrix.shape}")
+    signed = gate in SIGNED_STATES
+    limit = float(max(np.abs(matrix).max(), 1e-6)) if signed else 1.0
+    positions = list(range(1, len(tokens) + 1))
+    figure = go.Figure(go.Heatmap(
+        z=matrix.T, x=positions, y=list(range(matrix.shape[1])),
+        zmin=-limit if signed else 0.0, zmax=limit,
+        colorscale=DIVERGING_SCALE if signed else "Viridis",
+        customdata=np.tile(np.asarray([_short(token) for token in tokens], dtype=object), (matrix.shape[1], 1)),
+        hovertemplate="unit %{y} · #%{x} %{customdata}: %{z:.3f}<extra>" + gate + "</extra>",
+        colorbar=dict(title=gate, thickness=12),
+    ))
+    figure.update_layout(**LAYOUT, title=title or gate, xaxis=_token_axis(tokens),
+                         yaxis=dict(title="unit", autorange="reversed"), height=max(260, min(620, 60 + 7 * matrix.shape[1])))
+    return figure
+
+
+def tracking_units_figure(tokens: Sequence[str], hidden, probability: Sequence[float], units: Sequence[Mapping], target: str) -> go.Figure:
+    """The hidden units that follow the prediction most closely, next to the prediction itself.
+
+    Args:
+        tokens: the tokens read.
+        hidden: hidden states ``(tokens, units)`` of the layer the units come from.
+        probability: probability of ``target`` after each token.
+        units: :func:`rnnclf.interpret.states.tracking_units` output.
+        target: the class whose probability is drawn.
+
+    Example:
+        >>> figure = tracking_units_figure(["a", "b", "c"], [[0, 1], [1, 1], [2, 0]], [0.1, 0.5, 0.9],
+        ...                                [{"unit": 0, "correlation": 0.98}], "positive")
+        >>> [trace.name for trace in figure.data]
+        ['P(positive)', 'unit 0 (r = +0.98)']
+    """
+    hidden = np.asarray(hidden, dtype="float64")
+    positions = list(range(1, len(tokens) + 1))
+    figure = go.Figure(go.Scatter(x=positions, y=list(probability), name=f"P({target})", mode="lines",
+                                  line=dict(color="#333333", width=3, dash="dot"), customdata=list(tokens),
+                                  hovertemplate="after #%{x} %{customdata}: %{y:.3f}<extra></extra>"))
+    for index, unit in enumerate(units):
+        figure.add_trace(go.Scatter(
+            x=positions, y=hidden[:, unit["unit"]].tolist(), name=f"unit {unit['unit']} (r = {unit['correlation']:+.2f})",
+            mode="lines+markers" if len(tokens) <= 60 else "lines", yaxis="y2", line=dict(color=class_color(index + 1)),
+            customdata=list(tokens), hovertemplate="after #%{x} %{customdata}: %{y:.3f}<extra>unit " + str(unit["unit"]) + "</extra>",
+        ))
+    figure.update_layout(**LAYOUT, title="Units that follow the prediction", hovermode="x unified",
+                         xaxis=_token_axis(tokens), yaxis=dict(title="probability", range=[0, 1]),
+                         yaxis2=dict(title="unit activation", overlaying="y", side="right"))
+    return figure
+
+
+def what_if_bars(classes: Sequence[str], before: Sequence[float], after: Sequence[float]) -> go.Figure:
+    """Class probabilities before and after an edit, side by side (one row per class).
+
+    Example:
+        >>> figure = what_if_bars(["negative", "positive"], [0.1, 0.9], [0.7, 0.3])
+        >>> [trace.name for trace in figure.data], list(figure.data[1].x)
+        (['before', 'after'], [0.7, 0.3])
+    """
+    names = [str(name) for name in classes]
+    figure = go.Figure()
+    for series, values, color in (("before", before, "#9e9e9e"), ("after", after, POSITIVE)):
+        figure.add_trace(go.Bar(y=names, x=[float(value) for value in values], name=series, orientation="h",
+                                marker_color=color, text=[f"{float(value):.1%}" for value in values], textposition="auto",
+                                hovertemplate="%{y}: %{x:.3f}<extra>" + series + "</extra>"))
+    figure.update_layout(**{**LAYOUT, "margin": dict(l=40, r=20, t=45, b=30)}, barmode="group",
+                         xaxis=dict(title="probability", range=[0, 1]), height=110 + 45 * len(names),
+                         yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=1.15))
+    return figure

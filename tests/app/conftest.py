@@ -66,3 +66,23 @@ def bundled_models(tiny_run, tmp_path, monkeypatch):
     chinese.save(tmp_path / "default-sentiment-zh", metrics={"accuracy": 1.0})
     monkeypatch.setattr(paths, "_BUNDLED_PLACES", (tmp_path,))
     return tmp_path
+
+
+def cell_run(cell_type: str, bidirectional: bool) -> str:
+    """A tiny saved run of ``cell_type`` (uni- or bidirectional) on the marker task, trained once per session."""
+    from rnnclf.classifier import RNNTextClassifier
+    from rnnclf.store import RunStore
+
+    name = f"tiny-{cell_type}-{'bi' if bidirectional else 'uni'}"
+    store = RunStore()
+    if not store.exists(name):
+        texts, labels = marker_texts(240, seed=1)
+        classifier = RNNTextClassifier(cell_type=cell_type, bidirectional=bidirectional,
+                                       **dict(TINY_PARAMS, units=8, epochs=6)).fit(texts, labels)
+        test_texts, test_labels = marker_texts(40, seed=2)
+        store.save(classifier, name, metrics=classifier.evaluate(test_texts, test_labels),
+                   dataset={"name": "marker-words", "fingerprint": "0" * 16})
+    return name
+
+
+CELL_RUNS = [(cell, bidirectional) for cell in ("rnn", "lstm", "gru") for bidirectional in (False, True)]

@@ -185,6 +185,23 @@ def test_classify_in_a_real_browser_and_screenshot_every_page(server, browser):
         server.append(_analysis_ms(page))
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "classify.png"), full_page=True)
+    # Inside the RNN: the default model's GRU gates for the last text, with the units that track its prediction.
+    page.get_by_text("Inside the RNN: gates and states per word").first.click()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].some(
+                     plot => (plot.layout?.title?.text || '').includes('GRU update · layer 1 · forward'))""",
+        timeout=60_000)
+    page.get_by_text(re.compile(r"follows P\((positive|negative)\) with correlation")).first.wait_for(timeout=30_000)
+    page.get_by_text("Inside the RNN: gates and states per word").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots / "classify-inside-the-rnn.png"), full_page=True)
+    # What if: replace the word the explanation ranks first and read the new probabilities.
+    page.get_by_text("What if… remove or replace one word").first.click()
+    replacement = page.get_by_role("textbox", name="Replace it with (leave empty to remove it)", exact=True)
+    replacement.fill("delightful")
+    replacement.press("Enter")
+    page.get_by_text(re.compile(r"→ ‘delightful’")).first.wait_for(timeout=30_000)
+    page.screenshot(path=str(shots / "classify-what-if.png"), full_page=True)
     # A text of words the model has never seen is flagged as a guess, not shown as a normal prediction.
     _classify(page, "qwzx plorf blarg", "qwzx")
     page.get_by_text("The model knows none of these words: this answer is a guess.").first.wait_for(timeout=30_000)
@@ -206,5 +223,6 @@ def test_classify_in_a_real_browser_and_screenshot_every_page(server, browser):
                "click_to_result_s": clicks, "click_to_result_median_s": sorted(clicks)[len(clicks) // 2],
                "server_analysis_ms": server}
     (ARTIFACTS / "e2e_timings.json").write_text(json.dumps(timings, indent=2))
-    expected = [f"{name}.png" for name in PAGES] + ["classify-guess.png", "classify-chinese.png"]
+    expected = [f"{name}.png" for name in PAGES] + ["classify-guess.png", "classify-chinese.png",
+                                                    "classify-inside-the-rnn.png", "classify-what-if.png"]
     assert set(expected) <= {path.name for path in shots.glob("*.png")}
