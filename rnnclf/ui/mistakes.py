@@ -135,8 +135,10 @@ def render_mistakes(name: str, key: str) -> None:
             st.markdown(f"**{rank}.** true **{row['true']}**, predicted **{row['predicted']}** · p(true) "
                         f"{row['true_probability']:.3f} · loss {row['loss']:.2f} · test text #{position}")
             unknown = [token_id == 1 for token_id in explanation.token_ids]  # 1 = <unk>
-            st.plotly_chart(plots.token_heatmap(explanation.tokens, explanation.scores, unknown=unknown),
-                            key=f"{key}-strip-{rank}")
+            strip = plots.token_heatmap(explanation.tokens, explanation.scores, unknown=unknown)
+            # The line above is the strip's title: drop the room the figure keeps for one.
+            strip.update_layout(margin=dict(t=8, b=8), height=strip.layout.height - 74)
+            st.plotly_chart(strip, key=f"{key}-strip-{rank}")
 
     buckets = accuracy_buckets(scores)
     overall = float(scores["correct"].mean())

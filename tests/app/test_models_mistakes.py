@@ -51,7 +51,9 @@ def test_the_models_page_lists_a_runs_mistakes_with_heat_strips_and_buckets(mist
                      f"test text #{mistakes.index[0]}"]
 
     bars = _figures(app, "by-")
-    assert [figure["layout"]["title"]["text"] for figure in bars] == ["Accuracy by text length", "Accuracy by known-word coverage"]
+    overall = f"(dotted: all texts, {scores['correct'].mean():.1%})"
+    assert [figure["layout"]["title"]["text"] for figure in bars] == [
+        f"Accuracy by text length {overall}", f"Accuracy by known-word coverage {overall}"]
     for figure in bars:
         assert sum(figure["data"][0]["customdata"]) == len(scores)  # every test text in exactly one bucket
     assert [button.proto.label for button in app.get("download_button") if "mistakes" in button.proto.label] == [
