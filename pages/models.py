@@ -1,4 +1,4 @@
-"""Models: saved runs — details, set active, download, delete."""
+"""Models: saved runs — details, set active, download, delete, and the test texts a run got wrong."""
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +12,7 @@ from rnnclf.store import (
     run_archive,
     summarize_meta,
 )
+from rnnclf.ui.mistakes import render_mistakes
 from rnnclf.ui.models import display_name
 from rnnclf.ui.render import render_run_details
 from rnnclf.ui.state import (
@@ -93,3 +94,10 @@ if is_active:
     st.caption("This is the active model.")
 
 render_run_details(meta, key="models")
+
+st.subheader("Mistakes")
+if st.toggle("Show the test texts this model got wrong", key="models-mistakes"):
+    render_mistakes(selected, key="models-mistakes")
+else:
+    st.caption("Rebuilds the run's test part from its data, classifies it and lists the mistakes by loss, with the words "
+               "behind each and accuracy by text length and word coverage (a few seconds the first time).")

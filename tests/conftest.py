@@ -65,3 +65,42 @@ def trained_gru(marker_data):
 
     (texts, labels), _ = marker_data
     return RNNTextClassifier(cell_type="gru", **TINY_PARAMS).fit(texts, labels)
+
+
+# Every seventh label of the mistakes CSV is flipped: a model that learned the markers gets exactly
+# those texts wrong, so every run below has mistakes to browse.
+FLIP_EVERY = 7
+
+
+def noisy_marker_csv(path, count: int = 240):
+    """A CSV of marker-word texts with every :data:`FLIP_EVERY`-th label flipped; returns its path."""
+    import csv
+
+    texts, labels = marker_texts(count, seed=5)
+    flipped = {"negative": "positive", "positive": "negative"}
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["text", "label"])
+        for index, (text, label) in enumerate(zip(texts, labels)):
+            writer.writerow([text, flipped[label] if index % FLIP_EVERY == 0 else label])
+    return path
+
+
+# The runs the mistakes browser is tested on: each cell type once, one of them bidirectional.
+MISTAKE_RUN_CELLS = {"mistakes-rnn": ("rnn", False), "mistakes-lstm": ("lstm", False), "mistakes-bigru": ("gru", True)}
+
+
+@pytest.fixture(scope="session")
+def mistake_runs(tmp_path_factory):
+    """Tiny runs trained (as `rnnclf train --csv` does) on :func:`noisy_marker_csv`: name → run directory."""
+    from rnnclf.experiments.runner import TrainSpec, run_training
+    from rnnclf.store import RunStore
+
+    csv_path = noisy_marker_csv(tmp_path_factory.mktemp("mistakes-data") / "noisy-markers.csv")
+    store = RunStore()
+    for name, (cell, bidirectional) in MISTAKE_RUN_CELLS.items():
+        # Trained afresh each session (overwrite): a run kept in a reused RNNCLF_TEST_HOME would point at a CSV now gone.
+        params = dict(TINY_PARAMS, cell_type=cell, bidirectional=bidirectional, units=8, embedding_dim=8)
+        run_training(TrainSpec(csv=str(csv_path), text_column="text", label_column="label", params=params, name=name,
+                               overwrite=True))
+    return {name: store.path(name) for name in MISTAKE_RUN_CELLS}

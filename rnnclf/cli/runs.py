@@ -1,4 +1,5 @@
-"""``rnnclf runs`` (list, show, delete saved runs) and ``rnnclf setup`` (check and fetch what the app needs).
+"""``rnnclf runs`` (list, show, delete, export saved runs; the test texts one got wrong) and ``rnnclf setup``
+(check and fetch what the app needs).
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="rnnclf")
@@ -44,6 +45,14 @@ def _add_runs(subparsers) -> None:
     export.add_argument("--overwrite", action="store_true", help="replace what is at DIRECTORY")
     export.add_argument("--json", action="store_true")
     export.set_defaults(handler=_runs_export)
+    mistakes = commands.add_parser("mistakes", help="the test texts a run got wrong, highest loss first")
+    mistakes.add_argument("name", help="run name, path, or 'default'")
+    mistakes.add_argument("--true", dest="true_class", help="only texts of this true class")
+    mistakes.add_argument("--predicted", dest="predicted_class", help="only texts predicted as this class")
+    mistakes.add_argument("--limit", type=int, default=10, help="mistakes to print (default 10; --csv writes them all)")
+    mistakes.add_argument("--csv", help="write every mistake (of the filter) to this CSV file")
+    mistakes.add_argument("--json", action="store_true")
+    mistakes.set_defaults(handler=_runs_mistakes)
 
 
 def _runs_list(args) -> int:
@@ -88,6 +97,63 @@ def _runs_show(args) -> int:
             if key == "metrics" and isinstance(value, dict):
                 value = {k: v for k, v in value.items() if k in ("accuracy", "macro_f1", "mcc", "roc_auc", "examples")}
             print(f"{key}: {json.dumps(value, ensure_ascii=False, default=str)}")
+    return 0
+
+
+def _runs_mistakes(args) -> int:
+    from pathlib import Path
+
+    from rnnclf.errors import InputError
+
+    # Cheap checks first: a bad option, path or run, or data that is not there, answers before TensorFlow loads.
+    if args.limit < 0:
+        raise InputError(f"Received: --limit {args.limit}; pass 0 or more mistakes to print.")
+    output = None
+    if args.csv:
+        from rnnclf.data.paths import check_output_file
+
+        if Path(args.csv).expanduser().is_dir():
+            raise InputError(f"--csv {args.csv!r} is a directory: pass a file name such as mistakes.csv.")
+        output = check_output_file(args.csv)
+    from rnnclf.mistakes import (
+        EXPORT_COLUMNS,
+        accuracy_buckets,
+        mistakes_csv,
+        rebuild_test_part,
+        score_texts,
+        select_mistakes,
+    )
+
+    part = rebuild_test_part(args.name)
+    from rnnclf.classifier import RNNTextClassifier
+
+    scores = score_texts(RNNTextClassifier.load(part.directory), part.texts, part.labels)
+    mistakes = select_mistakes(scores, true_class=args.true_class, predicted_class=args.predicted_class)
+    if output is not None:
+        from rnnclf.common import write_text_atomic
+
+        write_text_atomic(output, mistakes_csv(mistakes))
+    buckets = accuracy_buckets(scores)
+    shown = mistakes.head(args.limit)
+    if args.json:
+        print_json({
+            "run": part.run, "source": part.source, "fingerprint": part.fingerprint, "texts": len(scores),
+            "accuracy": float(scores["correct"].mean()), "mistakes": len(mistakes),
+            "accuracy_by_length": buckets["length"], "accuracy_by_coverage": buckets["coverage"],
+            "top": [{"position": int(position), **{column: row[column] for column in EXPORT_COLUMNS}}
+                    for position, row in shown.iterrows()],
+            "csv": str(output) if output is not None else None,
+        })
+        return 0
+    print(f"{part.run}: {len(scores) - int(scores['correct'].sum()):,} of {len(scores):,} test texts of {part.source} wrong "
+          f"(accuracy {scores['correct'].mean():.4f}, split {part.fingerprint}); {len(mistakes):,} match the filter")
+    for position, row in shown.iterrows():
+        print(f"  loss {row['loss']:6.2f}  {row['true']} -> {row['predicted']}  p(true) {row['true_probability']:.3f}  "
+              f"#{position}  {row['text'][:100]}")
+    for key, title in (("length", "accuracy by length (tokens)"), ("coverage", "accuracy by known-word coverage")):
+        print(title + ": " + "  ".join(f"{bucket['bucket']} {bucket['accuracy']:.3f} (n={bucket['examples']})" for bucket in buckets[key]))
+    if output is not None:
+        print(f"wrote {len(mistakes):,} mistakes to {output}")
     return 0
 
 

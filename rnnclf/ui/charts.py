@@ -48,6 +48,7 @@ __all__ = [
     "class_balance",
     "comparison_curves",
     "length_accuracy_figure",
+    "bucket_accuracy_figure",
 ]
 
 
@@ -308,4 +309,40 @@ def length_accuracy_figure(table) -> go.Figure:
                                 hovertemplate="%{x} tokens: %{y:.1%}<extra></extra>"))
     figure.update_layout(**LAYOUT, title="Accuracy by text length", barmode="group", xaxis_title="tokens per text",
                          yaxis_title="accuracy", yaxis_tickformat=".0%")
+    return figure
+
+
+def bucket_accuracy_figure(buckets: Sequence[Mapping[str, Any]], *, title: str, xaxis_title: str,
+                           overall: float | None = None) -> go.Figure:
+    """Accuracy per bucket as bars, each labelled with how many texts it holds.
+
+    Args:
+        buckets: ``[{"bucket", "examples", "accuracy"}, ...]`` as :func:`rnnclf.evaluation.accuracy_by_length`
+            and :func:`rnnclf.evaluation.accuracy_by_coverage` return them.
+        title, xaxis_title: what the figure and its x axis say.
+        overall: the accuracy over all texts, drawn as a dotted line to compare each bucket with (the title says so).
+
+    Example:
+        >>> figure = bucket_accuracy_figure([{"bucket": "0-9", "examples": 12, "accuracy": 0.75}],
+        ...                                 title="Accuracy by length", xaxis_title="tokens", overall=0.8)
+        >>> list(figure.data[0].y), list(figure.data[0].text)
+        ([0.75], ['n=12'])
+    """
+    figure = go.Figure(go.Bar(
+        x=[str(bucket["bucket"]) for bucket in buckets],
+        y=[float(bucket["accuracy"]) for bucket in buckets],
+        text=[f"n={int(bucket['examples']):,}" for bucket in buckets],
+        # At the foot of each bar, where neither the overall line nor a short bar hides it.
+        textposition="inside",
+        insidetextanchor="start",
+        customdata=[int(bucket["examples"]) for bucket in buckets],
+        marker_color=SERIES_COLORS["train"],
+        hovertemplate="%{x}: %{y:.1%} of %{customdata:,} texts right<extra></extra>",
+    ))
+    if overall is not None:
+        # Said in the title: an annotation on the line would sit on top of a bar.
+        figure.add_hline(y=float(overall), line_dash="dot", line_color=SERIES_COLORS["random"])
+        title = f"{title} (dotted: all texts, {overall:.1%})"
+    figure.update_layout(**LAYOUT, title=title, xaxis_title=xaxis_title, xaxis_type="category",
+                         yaxis=dict(title="accuracy", tickformat=".0%", range=[0, 1.05]))
     return figure
