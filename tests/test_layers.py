@@ -29,7 +29,7 @@ LAYERS = [
     ("rnnclf.encoding", "rnnclf.optimizers", "rnnclf.evaluation", "rnnclf.coverage"),
     ("rnnclf.models", "rnnclf.training", "rnnclf.store", "rnnclf.baseline", "rnnclf.batch"),
     ("rnnclf.classifier",),
-    ("rnnclf.interpret", "rnnclf.experiments"),
+    ("rnnclf.interpret", "rnnclf.experiments", "rnnclf.mistakes"),
     ("rnnclf.cli", "rnnclf.__main__"),
     ("rnnclf.ui",),
 ]
