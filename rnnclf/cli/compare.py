@@ -166,7 +166,7 @@ def run_command(args) -> int:
     """Run a comparison; print its table (or JSON) and where it was saved."""
     from rnnclf.cli.progress import ProgressFile, combine
     from rnnclf.experiments.compare import compare
-    from rnnclf.experiments.comparison_tables import results_table
+    from rnnclf.experiments.comparison_tables import ensemble_summary, results_table
 
     if bool(args.dataset) == bool(args.csv):
         raise InputError("Give exactly one data source: --dataset NAME (see `rnnclf datasets list`) or --csv PATH.")
@@ -183,6 +183,9 @@ def run_command(args) -> int:
     print(f"comparison {result['name']} on {data['name']} (test split {data['fingerprint']}, "
           f"{data['sizes']['train']} train / {data['sizes']['test']} test texts, seeds {result['seeds']})")
     print(_format_table(results_table(result)))
+    ensembles = ensemble_summary(result)
+    if ensembles:
+        print(ensembles)
     print(f"saved {result['path']}  (reopen with `rnnclf compare show {result['name']}`)")
     return 0
 

@@ -147,6 +147,20 @@ def _median_text(texts: list[str]) -> str:
     return texts[int(order[len(order) // 2])]
 
 
+def seed_ensemble_metrics(labels: Sequence, probabilities: Sequence[np.ndarray], classes) -> dict:
+    """Accuracy, macro-F1 and MCC of the seeds' averaged probabilities (a seed ensemble), and its size.
+
+    Example:
+        >>> seeds = [np.array([[0.6, 0.4], [0.3, 0.7]]), np.array([[0.2, 0.8], [0.4, 0.6]])]
+        >>> seed_ensemble_metrics(["a", "b"], seeds, np.array(["a", "b"]))["accuracy"]  # first text: 0.4 vs 0.6 → "b"
+        0.5
+    """
+    from rnnclf.evaluation import evaluate_predictions
+
+    metrics = evaluate_predictions(labels, np.mean(np.asarray(probabilities, dtype="float64"), axis=0), classes)
+    return {**{key: float(metrics[key]) for key in METRICS}, "members": len(probabilities)}
+
+
 class _Progress:
     """Adds cell, seed and a monotone ``overall_fraction`` to every event; remembers a stop request."""
 
@@ -267,8 +281,9 @@ def compare(
 
     test_texts, test_labels = split.test["text"].tolist(), split.test["label"].tolist()
     latency_text = _median_text(test_texts)
-    runs, flows = [], {}
+    runs, flows, ensembles = [], {}, {}
     for cell in cells:
+        probabilities = []
         for seed in seeds:
             classifier, record = train_and_score(split, {**shared, "cell_type": cell}, seed, tracker.for_run(cell, seed))
             if tracker.stopped:
@@ -277,9 +292,13 @@ def compare(
                           latency_ms=_latency_ms(classifier, latency_text, latency_calls))
             if cell not in flows:  # one seed per cell shows the decay; every seed would cost as much again
                 flows[cell] = gradient_flow(classifier, test_texts[:gradient_examples], test_labels[:gradient_examples]).to_dict()
+            probabilities.append(classifier.predict_proba(test_texts))
+            classes = classifier.classes_
             runs.append(record)
             _report_run(tracker, record, cell, seed)
             del classifier
+        if len(probabilities) > 1:
+            ensembles[cell] = seed_ensemble_metrics(test_labels, probabilities, classes)
 
     result = json_safe({
         "format": FORMAT,
@@ -292,6 +311,7 @@ def compare(
         "baseline": baseline,
         "baselines": baselines,
         "runs": runs,
+        "ensembles": ensembles,
         "gradient_flow": flows,
         "versions": versions(),
     })

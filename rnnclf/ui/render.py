@@ -81,6 +81,7 @@ def format_best_epoch(value) -> str:
 def render_comparison(result: dict, key: str) -> None:
     """Results table, learning curves, accuracy by length and gradient flow of a comparison."""
     from rnnclf.experiments.comparison_tables import (
+        ensemble_summary,
         gradient_flow_summary,
         learning_curves,
         length_table,
@@ -114,6 +115,9 @@ def render_comparison(result: dict, key: str) -> None:
     spread = "one seed per cell" if len(seeds) == 1 else f"mean ± standard deviation over {len(seeds)} seeds"
     st.caption(f"{spread.capitalize()}, all on the same test split. Each baseline is one deterministic fit whose "
                "settings were chosen on the validation part, as the RNNs' early stopping is; 'train s' includes that search.")
+    ensembles = ensemble_summary(result, ROW_NAMES)
+    if ensembles:
+        st.markdown(ensembles)
     left, right = st.columns(2)
     left.plotly_chart(charts.comparison_curves(learning_curves(result)), key=f"{key}-curves")
     right.plotly_chart(charts.length_accuracy_figure(length_table(result)), key=f"{key}-lengths")

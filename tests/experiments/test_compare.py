@@ -64,6 +64,22 @@ def test_runs_share_one_split_and_the_baseline_uses_it(comparison):
     assert gru[0] != gru[1]
 
 
+def test_seed_ensembles_average_each_cells_seeds(comparison):
+    from rnnclf.experiments.comparison_tables import ensemble_summary
+
+    result, _, _ = comparison
+    assert sorted(result["ensembles"]) == ["gru", "rnn"]
+    for cell, ensemble in result["ensembles"].items():
+        seeds = [run["metrics"]["accuracy"] for run in result["runs"] if run["cell"] == cell]
+        assert ensemble["members"] == 2
+        # A text both seeds classify correctly, the average classifies correctly too (two classes).
+        assert ensemble["accuracy"] >= 1 - sum(1 - accuracy for accuracy in seeds) - 1e-9
+    sentence = ensemble_summary(result)
+    gru = result["ensembles"]["gru"]["accuracy"]
+    assert sentence.startswith("Seed ensembles (each cell's 2 seeds, probabilities averaged), test accuracy: rnn ")
+    assert f"gru {gru:.3f} (" in sentence
+
+
 def test_table_has_cells_and_baseline_with_measurements(comparison):
     result, _, _ = comparison
     table = results_table(result)
