@@ -27,7 +27,7 @@ LAYERS = [
     ("rnnclf.errors", "rnnclf.common", "rnnclf._keras_setup"),
     ("rnnclf.text", "rnnclf.data", "rnnclf.validation", "rnnclf.sampling", "rnnclf.language"),
     ("rnnclf.encoding", "rnnclf.optimizers", "rnnclf.evaluation", "rnnclf.coverage"),
-    ("rnnclf.models", "rnnclf.training", "rnnclf.store", "rnnclf.baseline", "rnnclf.batch"),
+    ("rnnclf.models", "rnnclf.training", "rnnclf.store", "rnnclf.baseline", "rnnclf.batch", "rnnclf.streaming"),
     ("rnnclf.classifier",),
     ("rnnclf.interpret", "rnnclf.experiments", "rnnclf.mistakes"),
     ("rnnclf.cli", "rnnclf.__main__"),

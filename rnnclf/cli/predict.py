@@ -9,14 +9,13 @@
 
 from __future__ import annotations
 
-import csv
 import sys
+import time
 from pathlib import Path
 
-from rnnclf.batch import COVERAGE_COLUMNS, flat_record
 from rnnclf.cli.checks import check_model_available
 from rnnclf.cli.output import print_json
-from rnnclf.common import atomic_output, to_json
+from rnnclf.cli.progress import format_bar
 from rnnclf.data.paths import check_input_file, check_output_file
 from rnnclf.errors import InputError
 
@@ -41,58 +40,39 @@ def _add_predict(subparsers) -> None:
     parser.set_defaults(handler=_predict)
 
 
-def _read_input_texts(path: Path, text_column: str | None) -> tuple[list[str], dict[int, str]]:
-    """Texts of ``path`` and ``{position: problem}`` for lines that could not be read.
+class StderrProgress:
+    """A progress line on stderr: a bar by bytes read, rows done and texts per second.
 
-    A text file is decoded line by line (see :func:`rnnclf.data.decoding.decode_lines`):
-    one line that is not UTF-8 is reported by its number and the others stay intact.
+    On a terminal the line updates in place; in a log it is written at most every 5 seconds; work that
+    ends within 2 seconds prints nothing.
     """
-    if text_column:
-        from rnnclf.data.csv_import import read_table
 
-        table = read_table(path, text_column=text_column, label_column=None, require_labels=False)
-        return table.dataframe["text"].tolist(), {}
-    from rnnclf.data.decoding import decode_lines
+    # Work shorter than this shows no progress at all: a quick file stays quiet.
+    QUIET_SECONDS = 2.0
+    LOG_EVERY_SECONDS = 5.0
 
-    lines = decode_lines(path.read_bytes())
-    if not lines:
-        raise InputError(f"{str(path)!r} is empty: put one text per line (or pass a CSV with --text-col).")
-    return [line.text for line in lines], {position: line.error for position, line in enumerate(lines) if line.error}
+    def __init__(self, total_bytes: int | None, stream=None):
+        self.total, self.stream = total_bytes, stream or sys.stderr
+        self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.started = self.last = time.perf_counter()
+        self.shown = False
 
+    def __call__(self, summary, bytes_read: int) -> None:
+        now = time.perf_counter()
+        if now - self.started < self.QUIET_SECONDS or (not self.interactive and now - self.last < self.LOG_EVERY_SECONDS):
+            return
+        self.last, self.shown = now, True
+        fraction = min(1.0, bytes_read / self.total) if self.total else 0.0
+        line = f"{format_bar(fraction)} {summary.rows:,} texts · {summary.texts_per_second:,.0f} texts/s"
+        self.stream.write(("\r" + line.ljust(80)) if self.interactive else line + "\n")
+        self.stream.flush()
 
-def _write_results(stream, results: list[dict], labels: list[str], as_json: bool) -> None:
-    if as_json:
-        for row in results:
-            stream.write(to_json(row) + "\n")
-        return
-    writer = csv.writer(stream)
-    header = ["text", "label", *[f"p_{label}" for label in labels], *COVERAGE_COLUMNS, "error"]
-    writer.writerow(header)
-    for row in results:
-        record = flat_record(row, labels, digits=6)
-        writer.writerow(["" if record[column] is None else record[column] for column in header])
-    warned = sum(1 for row in results if row.get("warnings"))
-    if warned:
-        print(f"note: {warned} answer(s) carry warnings (few or no known words, or another language)", file=sys.stderr)
-
-
-def _skipped_note(results: list[dict], problems: dict[int, str]) -> str | None:
-    """One line for stderr saying which lines were not classified and why, or ``None``.
-
-    >>> _skipped_note([{"label": "a"}, {"error": "empty text"}, {"error": "bad"}], {2: "bad"})
-    "note: 2 of 3 lines were not classified (1 empty, 1 not valid UTF-8: line 3); see the 'error' field"
-    """
-    skipped = sum(1 for row in results if row.get("error"))
-    if not skipped:
-        return None
-    reasons = []
-    empty = sum(1 for row in results if row.get("error") in ("empty text", "missing text"))
-    if empty:
-        reasons.append(f"{empty} empty")
-    if problems:
-        numbers = ", ".join(str(position + 1) for position in sorted(problems)[:10]) + (", …" if len(problems) > 10 else "")
-        reasons.append(f"{len(problems)} not valid UTF-8: line{'s' if len(problems) > 1 else ''} {numbers}")
-    return f"note: {skipped} of {len(results)} lines were not classified ({', '.join(reasons)}); see the 'error' field"
+    def finish(self, summary) -> None:
+        if not self.shown:
+            return
+        line = f"{summary.rows:,} texts in {summary.seconds:.1f} s ({summary.texts_per_second:,.0f} texts/s)"
+        self.stream.write(("\r" + line.ljust(80) + "\n") if self.interactive else line + "\n")
+        self.stream.flush()
 
 
 def _predict(args) -> int:
@@ -102,7 +82,6 @@ def _predict(args) -> int:
     input_file = check_input_file(args.input) if args.input is not None else None
     output_file = check_output_file(args.output) if args.output else None
     model_directory = check_model_available(args.model)
-    texts, problems = _read_input_texts(input_file, args.text_col) if input_file else ([], {})
 
     from rnnclf.classifier import RNNTextClassifier
 
@@ -119,17 +98,35 @@ def _predict(args) -> int:
             for warning in result["warnings"]:
                 print(f"warning: {warning}", file=sys.stderr)
         return 0
+    return _predict_file(classifier, input_file, args.text_col, output_file, args.json)
 
-    from rnnclf.batch import predict_records
 
-    results = predict_records(classifier, texts, problems=problems)
-    if output_file:
-        # Written next to the target and renamed into place: an interrupted run leaves the old file or none.
-        with atomic_output(output_file) as temporary, open(temporary, "w", encoding="utf-8", newline="") as stream:
-            _write_results(stream, results, classifier.class_names, args.json)
-    else:
-        _write_results(sys.stdout, results, classifier.class_names, args.json)
-    note = _skipped_note(results, problems)
+def _predict_file(classifier, input_file: Path, text_column: str | None, output_file: Path | None, as_json: bool) -> int:
+    """Stream ``input_file`` through the classifier chunk by chunk (see :mod:`rnnclf.streaming`)."""
+    from rnnclf.streaming import (
+        PredictionWriter,
+        read_csv_chunks,
+        read_text_chunks,
+        stream_predictions,
+    )
+
+    if not text_column and input_file.stat().st_size == 0:
+        raise InputError(f"{str(input_file)!r} is empty: put one text per line (or pass a CSV with --text-col).")
+    chunks = read_csv_chunks(input_file, text_column) if text_column else read_text_chunks(input_file)
+    progress = StderrProgress(input_file.stat().st_size)
+    writer = PredictionWriter(classifier.class_names, as_json=as_json, path=output_file,
+                              stream=None if output_file else sys.stdout)
+    try:
+        with writer:
+            summary = stream_predictions(classifier, chunks, writer.write, progress=progress)
+    except KeyboardInterrupt:
+        where = f"the {writer.partial} file holds the rows classified so far (every row complete); " if writer.partial else ""
+        print(f"\ninterrupted: {where}{output_file or 'the output'} was not written.", file=sys.stderr)
+        return 130
+    progress.finish(summary)
+    if summary.warned and not as_json:  # JSON rows carry their warnings; a CSV reader may not look
+        print(f"note: {summary.warned} answer(s) carry warnings (few or no known words, or another language)", file=sys.stderr)
+    note = summary.skipped_note()
     if note:
         print(note, file=sys.stderr)
     return 0

@@ -22,7 +22,7 @@ from __future__ import annotations
 import codecs
 from typing import NamedTuple
 
-__all__ = ["DecodedLine", "decode_document", "decode_lines", "utf16_encoding"]
+__all__ = ["DecodedLine", "decode_document", "decode_line", "decode_lines", "utf16_encoding"]
 
 # Bytes looked at to recognise UTF-16 without a byte-order mark.
 _PROBE_BYTES = 4096
@@ -93,15 +93,20 @@ def decode_lines(data: bytes) -> list[DecodedLine]:
     pieces = data.split(b"\n")
     if pieces and pieces[-1] == b"":
         pieces.pop()
-    lines = []
-    for number, piece in enumerate(pieces, start=1):
-        piece = piece[:-1] if piece.endswith(b"\r") else piece
-        try:
-            lines.append(DecodedLine(number, piece.decode("utf-8"), None))
-        except UnicodeDecodeError as error:
-            message = (
-                f"line {number} is not valid UTF-8 (byte 0x{piece[error.start]:02x} at position {error.start + 1}): "
-                "not classified; save the file as UTF-8"
-            )
-            lines.append(DecodedLine(number, piece.decode("utf-8", errors="replace"), message))
-    return lines
+    return [decode_line(number, piece[:-1] if piece.endswith(b"\r") else piece) for number, piece in enumerate(pieces, start=1)]
+
+
+def decode_line(number: int, piece: bytes) -> DecodedLine:
+    """Line ``number`` (counted from 1) as UTF-8, without its line end; a bad byte is reported, never raised.
+
+    >>> decode_line(3, b"caf\\xe9").error
+    'line 3 is not valid UTF-8 (byte 0xe9 at position 4): not classified; save the file as UTF-8'
+    """
+    try:
+        return DecodedLine(number, piece.decode("utf-8"), None)
+    except UnicodeDecodeError as error:
+        message = (
+            f"line {number} is not valid UTF-8 (byte 0x{piece[error.start]:02x} at position {error.start + 1}): "
+            "not classified; save the file as UTF-8"
+        )
+        return DecodedLine(number, piece.decode("utf-8", errors="replace"), message)
