@@ -71,7 +71,7 @@ def _source_parts(target_split):
     return split, train, validation
 
 
-def _source_training_texts(target_split) -> tuple[list[str], list]:
+def source_training_texts(target_split) -> tuple[list[str], list]:
     """What the source saw: its train and validation texts (and labels) together."""
     import pandas as pd
 
@@ -79,14 +79,14 @@ def _source_training_texts(target_split) -> tuple[list[str], list]:
     return _texts_labels(pd.concat([train, validation], ignore_index=True))
 
 
-def _source_run_name(target: str) -> str:
+def source_run_name(target: str) -> str:
     return f"transfer-source-without-{target}-eval"
 
 
-def _source(target_name: str, target_split, payload: dict) -> RNNTextClassifier:
+def source_run(target_name: str, target_split, payload: dict) -> RNNTextClassifier:
     """The source run, trained once (kept in the run store) without any of the target's evaluation texts."""
     store = RunStore()
-    run_name = _source_run_name(target_name)
+    run_name = source_run_name(target_name)
     if store.exists(run_name):
         return load_run(run_name)
     split, train, validation = _source_parts(target_split)
@@ -101,7 +101,7 @@ def _source(target_name: str, target_split, payload: dict) -> RNNTextClassifier:
     return load_run(run_name)
 
 
-def _courtesy_baselines(target, source_texts: list[str], source_labels: list) -> dict:
+def courtesy_baselines(target, source_texts: list[str], source_labels: list) -> dict:
     """The tuned baselines fitted on the source's texts plus the target's train part (chosen on the target's validation)."""
     from types import SimpleNamespace
 
@@ -131,8 +131,8 @@ def run_target(target_name: str, previous: dict, force: bool) -> dict:
     payload["default_model_saw_test_texts"] = int(default_seen.sum())
     print(f"the default model trained on {payload['default_model_saw_test_texts']} of {target_name}'s {len(test_texts)} test texts", flush=True)
 
-    source = _source(target_name, target, payload)
-    payload["source"] = {"run": _source_run_name(target_name), "seen_texts": int(len(source.seen_text_keys_)),
+    source = source_run(target_name, target, payload)
+    payload["source"] = {"run": source_run_name(target_name), "seen_texts": int(len(source.seen_text_keys_)),
                          "test_texts_seen": int(source.texts_seen(test_texts).sum()),
                          "validation_texts_seen": int(source.texts_seen(target.validation["text"].tolist()).sum())}
     assert payload["source"]["test_texts_seen"] == 0, "the source saw test texts: the measurement would leak"
@@ -167,11 +167,11 @@ def run_target(target_name: str, previous: dict, force: bool) -> dict:
     # The same split's other results, read (never re-typed) from the accuracy and baseline benchmarks.
     accuracy = json.loads((RESULTS_DIR / "accuracy.json").read_text(encoding="utf-8"))["rows"].get(target_name, {})
     baselines = json.loads((RESULTS_DIR / "baselines.json").read_text(encoding="utf-8"))["rows"].get(target_name, {})
-    if accuracy.get("fingerprint") == target.fingerprint:
-        payload["from_scratch"] = accuracy["summary"]["accuracy"]
+    if accuracy.get("fingerprint") == target.fingerprint and "reference_last_state" in accuracy:
+        payload["from_scratch"] = {key: accuracy["reference_last_state"][key] for key in ("mean", "std", "n")}
     if baselines.get("fingerprint") == target.fingerprint:
         payload["baselines"] = {name: baselines[name]["accuracy"] for name in ("tfidf-logreg", "nbsvm")}
-    payload["baselines_with_source_data"] = _courtesy_baselines(target, *_source_training_texts(target))
+    payload["baselines_with_source_data"] = courtesy_baselines(target, *source_training_texts(target))
     for name, row in payload["baselines_with_source_data"].items():
         print(f"{name} on source texts + train: test {row['accuracy']:.4f} ({row['model']})", flush=True)
     if "source_data" not in payload and "source_data" in previous:
