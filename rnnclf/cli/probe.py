@@ -26,6 +26,7 @@ import argparse
 from rnnclf.cli.checks import parse_cells, parse_seeds
 from rnnclf.cli.output import print_json
 from rnnclf.errors import InputError
+from rnnclf.experiments.probes import MIN_DISTRACTORS
 
 __all__ = ["register", "probe_command"]
 
@@ -50,7 +51,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     task = parser.add_argument_group("task")
     task.add_argument("--cells", default="rnn,lstm,gru", help="comma-separated cell types (default rnn,lstm,gru)")
     task.add_argument("--length", type=int, default=40, help="words per text (default 40)")
-    task.add_argument("--distractors", type=int, default=3, help="later cue words per text, at least 3 (default 3)")
+    task.add_argument("--distractors", type=int, default=MIN_DISTRACTORS,
+                      help=f"later cue words per text, at least {MIN_DISTRACTORS} (default {MIN_DISTRACTORS})")
     task.add_argument("--positions", help="first-cue positions to test, e.g. 0,18,36 (default: 6 evenly spaced)")
     task.add_argument("--seeds", default="1", help="number of seeds (3 = 0,1,2) or a list like 0,5,7 (default 1)")
     task.add_argument("--train-size", type=int, default=2000, help="training texts (default 2000)")
