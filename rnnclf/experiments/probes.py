@@ -123,7 +123,28 @@ def first_cue_texts(count: int, length: int, positions: Sequence[int] | None, se
         >>> [[word for word in text.split() if word in CUES.values()] for text in texts], labels, where
         ([['blorp', 'blorp', 'blorp', 'zing'], ['zing', 'zing', 'blorp', 'zing']], ['negative', 'positive'], [1, 1])
     """
-    return _texts(count, length, positions, seed, int(distractors))
+    checked = _check_first_cue_task(int(length), int(distractors), [0] if positions is None else positions)
+    return _texts(count, int(length), None if positions is None else checked, seed, int(distractors))
+
+
+def _check_first_cue_task(length: int, distractors: int, positions: Sequence[int]) -> list[int]:
+    """Positions as ints, once ``distractors`` and every first-cue position leave room for the task."""
+    if distractors < MIN_DISTRACTORS:
+        raise InputError(f"Received: distractors={distractors}; use at least {MIN_DISTRACTORS}. Both classes occur among "
+                         "the later cues, so with 2 they would always be one of each and counting cues would give the "
+                         "answer without remembering which came first.")
+    if length < distractors + 1:
+        raise InputError(f"Received: length={length}; with distractors={distractors} a text needs at least "
+                         f"{distractors + 1} words (the first cue and {distractors} later cues): raise length or lower distractors.")
+    positions = [int(value) for value in positions]
+    last = length - distractors - 1
+    bad = [value for value in positions if not 0 <= value <= last]
+    if bad:
+        raise InputError(f"Received: positions={bad}; the first cue must leave room for {distractors} later cues, so every "
+                         f"position must be in 0 … {last} (length={length}, distractors={distractors}).")
+    if not positions:
+        raise InputError("Received: positions=[]; pass at least one first-cue position, or None for 6 evenly spaced ones.")
+    return positions
 
 
 def shortcut_accuracy(texts: Sequence[str], labels: Sequence[str]) -> dict[str, float]:
@@ -340,21 +361,9 @@ def first_cue_probe(
     """
     started = time.perf_counter()
     length, distractors = int(length), int(distractors)
-    if distractors < MIN_DISTRACTORS:
-        raise InputError(f"Received: distractors={distractors}; use at least {MIN_DISTRACTORS}. Both classes occur among "
-                         "the later cues, so with 2 they would always be one of each and counting cues would give the "
-                         "answer without remembering which came first.")
-    if length < distractors + 1:
-        raise InputError(f"Received: length={length}; with distractors={distractors} a text needs at least "
-                         f"{distractors + 1} words (the first cue and {distractors} later cues): raise length or lower distractors.")
     last = length - distractors - 1
-    positions = [int(value) for value in (positions if positions is not None else np.unique(np.linspace(0, last, 6).round()))]
-    bad = [value for value in positions if not 0 <= value <= last]
-    if bad:
-        raise InputError(f"Received: positions={bad}; the first cue must leave room for {distractors} later cues, so every "
-                         f"position must be in 0 … {last} (length={length}, distractors={distractors}).")
-    if not positions:
-        raise InputError("Received: positions=[]; pass at least one first-cue position, or None for 6 evenly spaced ones.")
+    positions = _check_first_cue_task(length, distractors, positions if positions is not None else
+                                      np.unique(np.linspace(0, max(last, 0), 6).round()))
     cells, seeds, shared = _check_plan(cells, seeds, params, train_size, test_per_position)
     # Fixed data seeds, apart from the long-range probe's: every cell type reads exactly the same texts.
     train = first_cue_texts(train_size, length, None, seed=30_000, distractors=distractors)[:2]

@@ -83,6 +83,13 @@ def test_first_cue_texts_spread_the_first_cue_over_every_position_that_leaves_ro
     assert first_cue_texts(8, 10, None, seed=3) != first_cue_texts(8, 10, None, seed=4)
 
 
+def test_first_cue_texts_refuse_a_first_cue_without_room_for_its_distractors():
+    with pytest.raises(InputError, match=r"^Received: positions=\[7\]; the first cue must leave room for 3 later cues"):
+        first_cue_texts(4, length=10, positions=[0, 7], seed=0)
+    with pytest.raises(InputError, match=r"^Received: distractors=1; use at least 3\."):
+        first_cue_texts(4, length=10, positions=None, seed=0, distractors=1)
+
+
 def test_the_distractors_say_nothing_about_the_label():
     texts, labels, _ = first_cue_texts(2000, length=20, positions=None, seed=5, distractors=3)
     for label in CUES:
