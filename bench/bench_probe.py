@@ -21,7 +21,8 @@ LONG_RANGE_LENGTHS = (50, 100, 150)
 LONG_RANGE_SETTING = {"train_size": 2000, "test_per_position": 200, "seeds": (0,), "params": {"patience": None}}
 # The first cue at two lengths: at 40 words a SimpleRNN learns part of the task in the probe's
 # small runs, at 60 words little of it. 20 epochs instead of the library's 12, so a gated cell that
-# learns late (a GRU at 60 words took 11 epochs in trial runs) is not cut off by the budget.
+# learns late is not cut off by the budget (a GRU at 60 words first reached 90% training accuracy
+# after 11, 15 and 15 epochs).
 FIRST_CUE_LENGTHS = (40, 60)
 FIRST_CUE_SETTING = {"train_size": 2000, "test_per_position": 200, "seeds": (0, 1, 2), "params": {"epochs": 20}}
 
