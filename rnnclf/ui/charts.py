@@ -312,6 +312,9 @@ def length_accuracy_figure(table) -> go.Figure:
     return figure
 
 
+MARKERS = ("circle", "square", "diamond", "triangle-up")
+
+
 def first_cue_figure(result: Mapping[str, Any]) -> go.Figure:
     """Accuracy against the first cue's distance from the end, one line per cell type (band = ± std over seeds).
 
@@ -329,8 +332,8 @@ def first_cue_figure(result: Mapping[str, Any]) -> go.Figure:
     order = np.argsort(result["distance_from_end"], kind="stable")
     distances = [int(result["distance_from_end"][index]) for index in order]
     figure = go.Figure()
-    for cell, data in result["cells"].items():
-        color = CELL_COLORS.get(str(cell), class_color(len(figure.data)))
+    for number, (cell, data) in enumerate(result["cells"].items()):
+        color = CELL_COLORS.get(str(cell), class_color(number))
         mean = [float(data["accuracy"][index]) for index in order]
         std = [data["std"][index] for index in order]
         if all(value is not None for value in std):
@@ -339,7 +342,9 @@ def first_cue_figure(result: Mapping[str, Any]) -> go.Figure:
             figure.add_trace(go.Scatter(x=distances + distances[::-1], y=upper + lower[::-1], fill="toself", line=dict(width=0),
                                         fillcolor=color, opacity=0.15, showlegend=False, hoverinfo="skip"))
         name = CELL_NAMES.get(cell, str(cell))
+        # A marker shape per cell: cells that hold at 1.0 draw on top of each other, and the shapes still show both.
         figure.add_trace(go.Scatter(x=distances, y=mean, mode="lines+markers", name=name, line=dict(color=color),
+                                    marker=dict(symbol=MARKERS[number % len(MARKERS)], size=9),
                                     customdata=[f"± {value:.3f}" if value is not None else "" for value in std],
                                     hovertemplate="%{x} words from the end: %{y:.3f} %{customdata}<extra>" + name + "</extra>"))
     majority = [float(result["shortcuts"]["majority_of_cues"][index]) for index in order]

@@ -155,6 +155,7 @@ def test_first_cue_figure_draws_each_cell_nearest_first_with_a_std_band_and_the_
     assert list(band.x) == [4, 22, 40, 40, 22, 4]
     np.testing.assert_allclose(band.y, [0.98, 0.75, 0.7, 0.5, 0.65, 0.82])
     assert gru.name == "GRU" and list(shortcut.y) == [0.78, 0.76, 0.74] and shortcut.line.dash == "dash"
+    assert (rnn.marker.symbol, gru.marker.symbol) == ("circle", "square")  # two cells at 1.0 still show both
     assert figure.layout.shapes[0].y0 == 0.5 and "mean ± std over 3 seeds" in figure.layout.title.text
     # One seed: no band, and the title says so.
     single = dict(result, seeds=[0], cells={"rnn": {"accuracy": [0.6, 0.7, 0.9], "std": [None, None, None]}})
