@@ -28,32 +28,9 @@ STEPS = {
     "chinese": [str(BENCH_DIR / "bench_chinese.py")],
     "first_click": [str(BENCH_DIR / "bench_first_click.py")],
     "transfer": [str(BENCH_DIR / "bench_transfer.py")],
-    "probe": [str(BENCH_DIR / "run_all.py"), "--probe"],
+    "probe": [str(BENCH_DIR / "bench_probe.py"), "long-range"],
+    "first_cue": [str(BENCH_DIR / "bench_probe.py"), "first-cue"],
 }
-# The probe at bench scale: three text lengths, so both "holds at any distance" and "never
-# learns" show up; every cell trains the full 12 epochs (no early stopping) on the same texts.
-PROBE_LENGTHS = (50, 100, 150)
-PROBE_SETTING = {"train_size": 2000, "test_per_position": 200, "seeds": (0,), "params": {"patience": None}}
-
-
-def run_probe() -> int:
-    """The long-range probe at bench scale → bench/results/probe.json."""
-    sys.path.insert(0, str(BENCH_DIR))
-    from common import write_result
-
-    from rnnclf.experiments.probes import long_range_probe
-
-    def report(event: dict) -> None:
-        print(f"probe: {event['cell']} seed {event['seed']} done", flush=True)
-
-    by_length = {}
-    for length in PROBE_LENGTHS:
-        result = long_range_probe(length=length, progress=report, **PROBE_SETTING)
-        for cell, data in result["cells"].items():
-            print(f"length {length} {cell}: " + "  ".join(f"k={k} {value:.3f}" for k, value in zip(result["positions"], data["accuracy"])))
-        by_length[str(length)] = result
-    write_result("probe", {"lengths": by_length})
-    return 0
 
 
 def run_step(name: str) -> bool:
@@ -80,10 +57,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(STEPS)}")
     parser.add_argument("--skip", help="comma-separated benchmarks to leave out")
-    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)  # the probe step's own process
     args = parser.parse_args(argv)
-    if args.probe:
-        return run_probe()
     selected = _names(args.only, parser) or list(STEPS)
     skipped = set(_names(args.skip, parser))
     failed = [name for name in selected if name not in skipped and not run_step(name)]

@@ -247,7 +247,7 @@ def probe_section(result: dict | None) -> str:
              "anywhere; each test column puts it exactly at k. Unidirectional models answer after the last word, so "
              "the cue is `length − k` steps back. Test accuracy (chance = 0.5):", ""]
     if result is None:
-        return "\n".join(lines + [not_run(".venv/bin/python bench/run_all.py --only probe")])
+        return "\n".join(lines + [not_run(".venv/bin/python bench/bench_probe.py long-range")])
     for length, probe in result["lengths"].items():
         header = ["cell"] + [f"k={position} ({distance} back)" for position, distance in
                              zip(probe["positions"], probe["distance_from_end"])] + ["epochs to 90% train acc"]
@@ -265,7 +265,8 @@ def probe_section(result: dict | None) -> str:
     any_probe = next(iter(result["lengths"].values()))
     lines += [f"{any_probe['train_size']} training texts, {any_probe['test_per_position']} test texts per position, "
               f"seeds {any_probe['seeds']}, params `{json.dumps(any_probe['params'])}`. "
-              "Produced by `rnnclf.experiments.probes.long_range_probe` (`bench/run_all.py --only probe`).", "", machine_line(result)]
+              "Produced by `rnnclf.experiments.probes.long_range_probe` (`.venv/bin/python bench/bench_probe.py long-range`).", "",
+              machine_line(result)]
     return "\n".join(lines)
 
 
@@ -387,6 +388,43 @@ def _transfer_target(result: dict) -> list[str]:
     return lines
 
 
+def _epochs_to_90(epochs: list) -> str:
+    return ", ".join("never" if epoch is None else str(epoch) for epoch in epochs)
+
+
+def first_cue_section(result: dict | None) -> str:
+    lines = ["## 10. Memory probe: the first cue against later distractors (SimpleRNN vs LSTM vs GRU)", "",
+             "In section 6 nothing ever contradicts the one cue. Here the *first* cue word decides the label and later "
+             "cue words of both classes (their classes drawn at random, independently of the label) try to overwrite "
+             "it, so adding up cues does not give the answer: a latching problem in the spirit of Bengio et al. (1994) "
+             "and Hochreiter & Schmidhuber (1997). Training puts the first cue anywhere; each row puts it exactly that "
+             "many words before the end, where the unidirectional model answers. Test accuracy, mean ± standard "
+             "deviation over seeds (chance = 0.5); the last two columns score rules that never store which cue came "
+             "first — the class of the majority of cue words, and the class of the last one — on the same test texts.", ""]
+    if result is None or not result.get("lengths"):
+        return "\n".join(lines + [not_run(".venv/bin/python bench/bench_probe.py first-cue")])
+    from rnnclf.experiments.comparison_tables import CELL_NAMES
+    from rnnclf.experiments.probe_tables import first_cue_summary, first_cue_table
+
+    probes = result["lengths"]
+    for length, probe in probes.items():
+        learned = "; ".join(f"{CELL_NAMES.get(cell, cell)} {_epochs_to_90(data['epochs_to_90'])}" for cell, data in probe["cells"].items())
+        lines += [f"**{length} words per text, {probe['distractors']} later cue words**", "", table(*first_cue_table(probe)), "",
+                  first_cue_summary(probe), "", f"Epochs to 90% training accuracy, per seed: {learned}.", ""]
+    first = next(iter(probes.values()))
+    by_length = "; ".join(
+        f"{CELL_NAMES.get(cell, cell)} " + ", ".join(f"{statistics.fmean(probe['cells'][cell]['accuracy']):.3f} at {length} words"
+                                                     for length, probe in probes.items() if cell in probe["cells"])
+        for cell in first["cells"])
+    minutes = f", {result['seconds'] / 60:.0f} min in all" if result.get("seconds") else ""
+    lines += [f"Mean accuracy over every distance and seed, by text length: {by_length}.", "",
+              f"{first['train_size']} training texts, {first['test_per_position']} test texts per distance, seeds "
+              f"{first['seeds']}, params `{json.dumps(first['params'])}`{minutes}. Produced by "
+              "`rnnclf.experiments.probes.first_cue_probe` (`.venv/bin/python bench/bench_probe.py first-cue`).", "",
+              machine_line(result)]
+    return "\n".join(lines)
+
+
 def render() -> str:
     sections = [
         "# Benchmarks",
@@ -404,6 +442,7 @@ def render() -> str:
         chinese_section(load("chinese")),
         first_click_section(load("first_click")),
         transfer_section(load("transfer")),
+        first_cue_section(load("first_cue")),
     ]
     return "\n\n".join(section.strip() for section in sections if section.strip()) + "\n"
 

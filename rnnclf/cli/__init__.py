@@ -1,7 +1,7 @@
 """Command line interface: ``rnnclf …`` and ``python -m rnnclf …``.
 
 One module per command group (``train``, ``predict`` + ``evaluate``, ``runs`` +
-``setup``, ``datasets``, ``explain``, ``inspect``, ``compare``); this module only builds the
+``setup``, ``datasets``, ``explain``, ``inspect``, ``compare``, ``probe``); this module only builds the
 parser and turns rnnclf's own errors into messages. Every command accepts
 ``--json`` for machine-readable output. Mistakes print ``error: <what to do>``
 to stderr and exit with status 2 — never a traceback (set ``RNNCLF_DEBUG=1``
@@ -33,9 +33,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rnnclf", description="Text classification with recurrent networks (SimpleRNN, LSTM, GRU).")
     parser.add_argument("--version", action="version", version=f"rnnclf {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    from rnnclf.cli import compare, datasets, explain, inside, predict, runs, train
+    from rnnclf.cli import (
+        compare,
+        datasets,
+        explain,
+        inside,
+        predict,
+        probe,
+        runs,
+        train,
+    )
 
-    for command in (train, predict, runs, datasets, explain, inside, compare):
+    for command in (train, predict, runs, datasets, explain, inside, compare, probe):
         command.register(subparsers)
     return parser
 

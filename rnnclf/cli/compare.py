@@ -15,7 +15,7 @@ Running prints a results table (or the whole result as one JSON document with
 >>> parser = argparse.ArgumentParser(prog="rnnclf")
 >>> _ = register(parser.add_subparsers(dest="command"))
 >>> args = parser.parse_args(["compare", "--dataset", "trec", "--cells", "rnn,gru", "--seeds", "2"])
->>> args.action, _cells(args.cells), _seeds(args.seeds)
+>>> args.action, parse_cells(args.cells), parse_seeds(args.seeds)
 ('run', ['rnn', 'gru'], [0, 1])
 """
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from rnnclf.cli.checks import parse_cells, parse_seeds
 from rnnclf.cli.train import TOKENIZER_CHOICES
 from rnnclf.errors import InputError
 
@@ -98,25 +99,6 @@ def _dispatch(args) -> int:
     return run_command(args)
 
 
-def _cells(text: str) -> list[str]:
-    cells = [cell.strip().lower() for cell in text.split(",") if cell.strip()]
-    if not cells:
-        raise InputError(f"Received: --cells {text!r}; expected a comma-separated list such as rnn,lstm,gru.")
-    return cells
-
-
-def _seeds(text: str) -> list[int]:
-    try:
-        values = [int(value) for value in str(text).split(",") if value.strip()]
-    except ValueError:
-        raise InputError(f"Received: --seeds {text!r}; expected a count such as 3 or a list such as 0,1,2.") from None
-    if len(values) == 1:
-        if values[0] < 1:
-            raise InputError(f"Received: --seeds {text!r}; the number of seeds must be at least 1.")
-        return list(range(values[0]))
-    return values
-
-
 def _parameters(args) -> dict:
     params = {option: getattr(args, option) for option in _PARAMETER_OPTIONS if getattr(args, option, None) is not None}
     if args.bidirectional:
@@ -172,7 +154,7 @@ def run_command(args) -> int:
         raise InputError("Give exactly one data source: --dataset NAME (see `rnnclf datasets list`) or --csv PATH.")
     progress = combine(_terminal(), ProgressFile(args.progress_file) if args.progress_file else None)
     result = compare(
-        args.dataset or args.csv, cells=_cells(args.cells), seeds=_seeds(args.seeds), params=_parameters(args),
+        args.dataset or args.csv, cells=parse_cells(args.cells), seeds=parse_seeds(args.seeds), params=_parameters(args),
         progress=progress, text_column=args.text_col, label_column=args.label_col, split_seed=args.split_seed,
         validation_size=args.validation_size, test_size=args.test_size, name=args.name, overwrite=args.overwrite,
     )

@@ -1,5 +1,5 @@
 """Plotly charts about models and data: training curves, confusion matrices, gradient flow,
-length and class distributions, comparisons.
+length and class distributions, comparisons, the memory probe.
 
 Pure functions from plain data to ``go.Figure`` (no streamlit), sharing the colours
 of :mod:`rnnclf.ui.plots`; the figures of single texts (attribution, trajectory)
@@ -49,6 +49,7 @@ __all__ = [
     "comparison_curves",
     "length_accuracy_figure",
     "bucket_accuracy_figure",
+    "first_cue_figure",
 ]
 
 
@@ -345,4 +346,53 @@ def bucket_accuracy_figure(buckets: Sequence[Mapping[str, Any]], *, title: str, 
         title = f"{title} (dotted: all texts, {overall:.1%})"
     figure.update_layout(**LAYOUT, title=title, xaxis_title=xaxis_title, xaxis_type="category",
                          yaxis=dict(title="accuracy", tickformat=".0%", range=[0, 1.05]))
+    return figure
+
+
+MARKERS = ("circle", "square", "diamond", "triangle-up")
+
+
+def first_cue_figure(result: Mapping[str, Any]) -> go.Figure:
+    """Accuracy against the first cue's distance from the end, one line per cell type (band = ± std over seeds).
+
+    Args:
+        result: :func:`rnnclf.experiments.probes.first_cue_probe`'s result. The majority-of-cues
+            shortcut is drawn dashed and chance dotted, so a cell can be read against both.
+
+    Example:
+        >>> result = {"distance_from_end": [10, 4], "seeds": [0, 1], "chance": 0.5,
+        ...           "shortcuts": {"majority_of_cues": [0.7, 0.75], "last_cue": [0.5, 0.5]},
+        ...           "cells": {"rnn": {"accuracy": [0.6, 0.9], "std": [0.05, 0.01]}}}
+        >>> [trace.name for trace in first_cue_figure(result).data]
+        [None, 'SimpleRNN', 'majority of cue words (a shortcut)']
+    """
+    order = np.argsort(result["distance_from_end"], kind="stable")
+    distances = [int(result["distance_from_end"][index]) for index in order]
+    figure = go.Figure()
+    for number, (cell, data) in enumerate(result["cells"].items()):
+        color = CELL_COLORS.get(str(cell), class_color(number))
+        mean = [float(data["accuracy"][index]) for index in order]
+        std = [data["std"][index] for index in order]
+        if all(value is not None for value in std):
+            upper = [min(1.0, value + spread) for value, spread in zip(mean, std)]
+            lower = [max(0.0, value - spread) for value, spread in zip(mean, std)]
+            figure.add_trace(go.Scatter(x=distances + distances[::-1], y=upper + lower[::-1], fill="toself", line=dict(width=0),
+                                        fillcolor=color, opacity=0.15, showlegend=False, hoverinfo="skip"))
+        name = CELL_NAMES.get(cell, str(cell))
+        # A marker shape per cell: cells that hold at 1.0 draw on top of each other, and the shapes still show both.
+        figure.add_trace(go.Scatter(x=distances, y=mean, mode="lines+markers", name=name, line=dict(color=color),
+                                    marker=dict(symbol=MARKERS[number % len(MARKERS)], size=9),
+                                    customdata=[f"± {value:.3f}" if value is not None else "" for value in std],
+                                    hovertemplate="%{x} words from the end: %{y:.3f} %{customdata}<extra>" + name + "</extra>"))
+    majority = [float(result["shortcuts"]["majority_of_cues"][index]) for index in order]
+    figure.add_trace(go.Scatter(x=distances, y=majority, mode="lines", name="majority of cue words (a shortcut)",
+                                line=dict(color=SERIES_COLORS["random"], dash="dash"),
+                                hovertemplate="%{x} words from the end: %{y:.3f}<extra>majority of cue words</extra>"))
+    figure.add_hline(y=float(result.get("chance", 0.5)), line_dash="dot", line_color="#7f7f7f", annotation_text="chance",
+                     annotation_position="bottom right")
+    seeds = len(result.get("seeds") or [])
+    spread = "one seed" if seeds == 1 else f"mean ± std over {seeds} seeds"
+    figure.update_layout(**LAYOUT, title=f"Accuracy by the first cue's distance from the end ({spread})",
+                         xaxis_title="distance of the first cue from the end (words)",
+                         yaxis=dict(title="test accuracy", range=[0, 1.05]))
     return figure

@@ -1,4 +1,4 @@
-"""Renderers shared by several pages (run details, metrics, dataset statistics)."""
+"""Renderers shared by several pages (run details, metrics, dataset statistics, comparisons, the memory probe)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import streamlit as st
 from rnnclf.experiments.comparison_tables import CELL_NAMES
 from rnnclf.ui import charts
 
-__all__ = ["metric_row", "render_metrics", "render_run_details", "render_dataset_stats"]
+__all__ = ["metric_row", "render_metrics", "render_run_details", "render_dataset_stats", "render_first_cue_probe",
+           "live_probe_runs"]
 
 
 def metric_row(metrics: dict) -> None:
@@ -137,3 +138,29 @@ def _mean_std(row, metric: str) -> str:
     if pd.isna(mean):
         return "–"
     return f"{mean:.3f}" if pd.isna(std) else f"{mean:.3f} ± {std:.3f}"
+
+
+def render_first_cue_probe(result: dict, key: str) -> None:
+    """The first-cue probe's outcome in words, its chart and its table (all computed from ``result``)."""
+    from rnnclf.experiments.probe_tables import first_cue_summary, first_cue_table
+
+    st.markdown(first_cue_summary(result))
+    st.plotly_chart(charts.first_cue_figure(result), key=f"{key}-chart")
+    header, rows = first_cue_table(result)
+    st.dataframe(pd.DataFrame(rows, columns=header).set_index(header[0]), key=f"{key}-table")
+    params = result.get("params") or {}
+    st.caption(f"{result['length']} words per text, {result['distractors']} later cue words, {result['train_size']:,} "
+               f"training texts, {result['test_per_position']} test texts per distance; {params.get('units')} units, "
+               f"{params.get('epochs')} epochs, seeds {result['seeds']}; measured in {result['seconds']:.0f} s. "
+               "The last two columns score rules that never store which cue came first.")
+
+
+def live_probe_runs(events: list[dict]) -> None:
+    """While a probe runs: each finished model's mean test accuracy, so far."""
+    finished = [event for event in events if event.get("stage") == "probe"]
+    if finished:
+        st.caption("Trained and tested: " + "; ".join(
+            f"{CELL_NAMES.get(event['cell'], event['cell'])} seed {event['seed']} — mean accuracy "
+            f"{sum(event['accuracy']) / len(event['accuracy']):.3f}" for event in finished))
+    else:
+        st.caption("Each model's accuracy appears here as soon as it is trained and tested.")

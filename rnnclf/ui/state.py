@@ -17,6 +17,7 @@ KEYS = {
     "active_model": DEFAULT_MODEL,  # run name, run path, or "default"
     "train_job": None,  # job ids; None means "find the latest of this kind"
     "compare_job": None,
+    "probe_job": None,
     "fetch_job": None,
     "flash": None,  # one-shot message shown at the top of the next page render
     "selected_dataset": None,  # the built-in dataset last chosen on any page (Train, Compare, Datasets)

@@ -141,3 +141,24 @@ def test_token_length_histogram_marks_max_length():
     assert figure.layout.shapes[0].x0 == 30
     assert "33.3% truncated" in figure.layout.annotations[0].text
     assert len(charts.token_length_histogram(lengths).layout.shapes) == 0
+
+
+def test_first_cue_figure_draws_each_cell_nearest_first_with_a_std_band_and_the_shortcut():
+    result = {"distance_from_end": [40, 22, 4], "seeds": [0, 1, 2], "chance": 0.5,
+              "shortcuts": {"majority_of_cues": [0.74, 0.76, 0.78], "last_cue": [0.5, 0.46, 0.52]},
+              "cells": {"rnn": {"accuracy": [0.6, 0.7, 0.9], "std": [0.1, 0.05, 0.08]},
+                        "gru": {"accuracy": [1.0, 1.0, 1.0], "std": [0.0, 0.0, 0.0]}}}
+    figure = charts.first_cue_figure(result)
+    band, rnn, _, gru, shortcut = figure.data
+    assert list(rnn.x) == [4, 22, 40] and list(rnn.y) == [0.9, 0.7, 0.6] and rnn.name == "SimpleRNN"
+    # The band runs out along mean + std and back along mean − std, clipped to [0, 1].
+    assert list(band.x) == [4, 22, 40, 40, 22, 4]
+    np.testing.assert_allclose(band.y, [0.98, 0.75, 0.7, 0.5, 0.65, 0.82])
+    assert gru.name == "GRU" and list(shortcut.y) == [0.78, 0.76, 0.74] and shortcut.line.dash == "dash"
+    assert (rnn.marker.symbol, gru.marker.symbol) == ("circle", "square")  # two cells at 1.0 still show both
+    assert figure.layout.shapes[0].y0 == 0.5 and "mean ± std over 3 seeds" in figure.layout.title.text
+    # One seed: no band, and the title says so.
+    single = dict(result, seeds=[0], cells={"rnn": {"accuracy": [0.6, 0.7, 0.9], "std": [None, None, None]}})
+    figure = charts.first_cue_figure(single)
+    assert [trace.name for trace in figure.data] == ["SimpleRNN", "majority of cue words (a shortcut)"]
+    assert "(one seed)" in figure.layout.title.text
