@@ -30,6 +30,7 @@ STEPS = {
     "transfer": [str(BENCH_DIR / "bench_transfer.py")],
     "probe": [str(BENCH_DIR / "bench_probe.py"), "long-range"],
     "first_cue": [str(BENCH_DIR / "bench_probe.py"), "first-cue"],
+    "streaming": [str(BENCH_DIR / "bench_streaming.py")],
 }
 
 

@@ -9,6 +9,7 @@ is missing is listed as "not run" with the command that produces it.
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -443,8 +444,37 @@ def render() -> str:
         first_click_section(load("first_click")),
         transfer_section(load("transfer")),
         first_cue_section(load("first_cue")),
+        streaming_section(load("streaming")),
     ]
     return "\n\n".join(section.strip() for section in sections if section.strip()) + "\n"
+
+
+def streaming_section(result: dict | None) -> str:
+    lines = ["## 11. Streaming prediction: memory and speed as the input grows", "",
+             "`rnnclf predict --input FILE` with the default model on generated inputs (texts resampled from the built-in "
+             "English corpora with word dropout, one per line): the streaming path (one chunk read, classified and "
+             "written at a time) against the in-memory path it replaced (every line read, classified, then written). "
+             "Each is a fresh process; texts/s and peak RSS include the TensorFlow import and model load.", ""]
+    if result is None or not result.get("rows"):
+        return "\n".join(lines + [not_run(".venv/bin/python bench/bench_streaming.py")])
+    rows = []
+    for row in result["rows"]:
+        stream, memory = row["streaming"], row["in_memory"]
+        rows.append([f"{row['rows']:,}", f"{row['input_mb']:.1f}", f"{stream['peak_rss_mb']:,.0f}", f"{memory['peak_rss_mb']:,.0f}",
+                     f"{stream['texts_per_second']:,.0f}", f"{memory['texts_per_second']:,.0f}",
+                     f"{stream['texts_per_second'] / memory['texts_per_second']:.0%}"])
+    lines.append(table(["rows", "input MB", "streaming peak RSS (MB)", "in-memory peak RSS (MB)", "streaming texts/s",
+                        "in-memory texts/s", "streaming / in-memory speed"], rows))
+    if len(result["rows"]) > 1:
+        first, last = result["rows"][0], result["rows"][-1]
+        extra = last["rows"] - first["rows"]
+        slopes = {name: (last[name]["peak_rss_mb"] - first[name]["peak_rss_mb"]) * 1024 / extra for name in ("streaming", "in_memory")}
+        lines += ["", f"Peak RSS grows {slopes['streaming']:.2f} KB per extra row streaming and {slopes['in_memory']:.2f} KB "
+                  f"in memory (from {first['rows']:,} to {last['rows']:,} rows); at that slope 10,000,000 rows would peak near "
+                  f"{last['streaming']['peak_rss_mb'] + slopes['streaming'] * (10_000_000 - last['rows']) / 1024:,.0f} MB "
+                  f"streaming and {last['in_memory']['peak_rss_mb'] + slopes['in_memory'] * (10_000_000 - last['rows']) / 1024:,.0f} MB in memory."]
+    lines += ["", machine_line(result)]
+    return "\n".join(lines)
 
 
 def main() -> int:

@@ -22,6 +22,9 @@ def test_inside_the_rnn_shows_every_gate_of_every_direction(cell_type, bidirecti
     app.text_area(key="classify_text").input(TEXT).run()
     assert not app.exception
     expected = inspect_states(RNNTextClassifier.load(RunStore().path(name)), TEXT)
+    # What-if works on every cell type too: it opens on the strongest word, removed.
+    word = app.selectbox(key="what-if-word")
+    assert f"without ‘{expected.tokens[word.value]}’" in texts_of(app.markdown)
     gates = app.radio(key="inside-gate")
     assert list(gates.options) == list(GATES[cell_type])
     layers = [element for element in app.selectbox if element.key == "inside-layer"]
