@@ -20,6 +20,8 @@ without Han), ``"ko"`` (Hangul), ``"latin"`` (English, French, Spanish, …),
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections import Counter
 from typing import Iterable
@@ -73,9 +75,16 @@ def script_of(character: str) -> str | None:
     return "latin" if name.startswith(("LATIN", "FULLWIDTH LATIN")) else "other"
 
 
+# script_of is pure and texts reuse few distinct characters: remembering it makes detection cheap.
+_cached_script_of = functools.lru_cache(maxsize=1 << 16)(script_of)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
 def detect_language(text: str) -> str:
     """The code of the script most of ``text``'s letters are written in (see the module docstring)."""
-    counts = Counter(script for script in map(script_of, text) if script is not None)
+    if text.isascii():  # every ASCII letter is Latin: no need to look at each character
+        return "latin" if _ASCII_LETTER.search(text) else "none"
+    counts = Counter(script for script in map(_cached_script_of, text) if script is not None)
     if not counts:
         return "none"
     cjk = counts["han"] + counts["kana"]

@@ -39,3 +39,18 @@ def test_shares_and_main_languages():
     assert shares == {"latin": 0.8333, "zh": 0.0833, "none": 0.0833}
     assert main_languages(shares) == ["latin", "zh"]
     assert main_languages({"latin": 0.99, "zh": 0.01}) == ["latin"] and language_shares([]) == {}
+
+
+def test_the_ascii_fast_path_agrees_with_reading_every_character():
+    from collections import Counter
+
+    from rnnclf.language import detect_language, script_of
+
+    texts = ["plain words", "1234 !!", "", "   ", "café au lait", "ok 好", "naïve résumé", "Ελληνικά and more",
+             "a" * 3 + "日本語のテキスト", "@user :) #tag http://x.y"]
+    for text in texts:
+        letters = Counter(script for script in map(script_of, text) if script is not None)
+        if text.isascii():
+            assert detect_language(text) == ("latin" if letters else "none"), text
+        else:
+            assert detect_language(text) != "none", text
