@@ -82,3 +82,16 @@ def test_explanations_carry_coverage_and_warnings(trained_gru):
     assert explanation.coverage["known_tokens"] == 1 and explanation.coverage["unknown_tokens"] == ["qwzx", "plorf", "blarg"]
     assert explanation.warnings == ["The model knows only 1 of these 4 words (25%): treat this answer with caution."]
     assert explanation.to_dict()["warnings"] == explanation.warnings
+
+
+def test_answer_fields_are_every_field_but_the_models_languages():
+    from dataclasses import asdict
+
+    from rnnclf.coverage import WordCoverage
+
+    report = WordCoverage(3, 4, 0.75, ["qwzx"], "latin", ["latin"], ["a warning"])
+    expected = asdict(report)
+    expected.pop("model_languages")
+    assert report.answer_fields() == expected and list(report.answer_fields()) == list(expected)
+    report.answer_fields()["unknown_tokens"].append("changed")
+    assert report.unknown_tokens == ["qwzx"]  # an answer's lists are its own
