@@ -29,7 +29,7 @@ LAYERS = [
     ("rnnclf.encoding", "rnnclf.optimizers", "rnnclf.evaluation", "rnnclf.coverage"),
     ("rnnclf.models", "rnnclf.training", "rnnclf.store", "rnnclf.baseline", "rnnclf.batch", "rnnclf.streaming"),
     ("rnnclf.classifier",),
-    ("rnnclf.interpret", "rnnclf.experiments", "rnnclf.mistakes"),
+    ("rnnclf.interpret", "rnnclf.experiments", "rnnclf.mistakes", "rnnclf.dask"),
     ("rnnclf.cli", "rnnclf.__main__"),
     ("rnnclf.ui",),
 ]
