@@ -190,6 +190,8 @@ def accuracy_section(result: dict | None, baselines: dict | None) -> str:
             missed.append(f"{name} ({delta * 100:+.2f} points)")
         if name == "movie-snippets":
             status += f"; ≥ {MOVIE_TARGET:.0%}: {verdict(chosen['accuracy']['mean'] >= MOVIE_TARGET)}"
+        if row.get("courtesy_skipped"):
+            status += f" (baselines not refitted with the source's texts: {row['courtesy_skipped']})"
         rows.append([f"{name} ({row['sizes']['train']:,} train)", _candidate_label(chosen["label"]),
                      f"**{_test_cell(chosen['accuracy'])}**", f"{best['accuracy']:.4f} ({best_name})", f"{delta * 100:+.2f}", status])
         cells = [name]
