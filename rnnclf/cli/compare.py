@@ -109,23 +109,9 @@ def _parameters(args) -> dict:
 
 
 def _terminal(stream=None):
-    """Show the whole comparison's progress on stderr, naming the cell and seed being trained."""
-    from rnnclf.cli.progress import TerminalProgress
+    from rnnclf.cli.progress import runs_terminal
 
-    terminal = TerminalProgress(stream)
-
-    def show(event: dict):
-        if event.get("stage") in ("batch", "epoch"):
-            logs = event.get("logs") or {}
-            shown = "  ".join(f"{key} {value:.4f}" for key, value in logs.items() if isinstance(value, (int, float)))
-            parts = [f"{event['cell']} seed {event['seed']}", f"epoch {event['epoch']}/{event['epochs']}  {shown}"]
-        else:
-            parts = [str(event.get("message") or "")]
-        # Baseline and finished runs print like epochs: one line each when stderr is not a terminal.
-        stage = "run" if event.get("stage") == "baseline" else event.get("stage")
-        terminal({"stage": stage, "fraction": event.get("overall_fraction", 0.0), "message": "  ".join(p for p in parts if p)})
-
-    return show
+    return runs_terminal("baseline", stream)
 
 
 def _format_table(table) -> str:

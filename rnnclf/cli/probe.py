@@ -84,23 +84,9 @@ def _parameters(args) -> dict:
 
 
 def _terminal(stream=None):
-    """Show the whole probe's progress on stderr, naming the cell and seed being trained."""
-    from rnnclf.cli.progress import TerminalProgress
+    from rnnclf.cli.progress import runs_terminal
 
-    terminal = TerminalProgress(stream)
-
-    def show(event: dict):
-        if event.get("stage") in ("batch", "epoch"):
-            logs = event.get("logs") or {}
-            shown = "  ".join(f"{key} {value:.4f}" for key, value in logs.items() if isinstance(value, (int, float)))
-            message = f"{event['cell']} seed {event['seed']}  epoch {event['epoch']}/{event['epochs']}  {shown}"
-        else:
-            message = str(event.get("message") or "")
-        # A finished model prints like an epoch: one line each when stderr is not a terminal.
-        stage = "run" if event.get("stage") == "probe" else event.get("stage")
-        terminal({"stage": stage, "fraction": event.get("overall_fraction", 0.0), "message": message})
-
-    return show
+    return runs_terminal("probe", stream)
 
 
 def _format_table(header: list[str], rows: list[list[str]]) -> str:

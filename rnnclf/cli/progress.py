@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["format_bar", "TerminalProgress", "ProgressFile", "combine"]
+__all__ = ["format_bar", "TerminalProgress", "ProgressFile", "combine", "runs_terminal"]
 
 
 def format_bar(fraction: float, width: int = 24) -> str:
@@ -76,3 +76,24 @@ def combine(*callbacks: Callable[[dict], object] | None) -> Callable[[dict], obj
 
     return report
 
+
+
+def runs_terminal(line_stage: str, stream=None) -> Callable[[dict], None]:
+    """Progress of work that trains several models (a comparison, a probe) on stderr, naming each cell and seed.
+
+    Events of stage ``line_stage`` (e.g. a baseline, a finished probe model) print like epochs: one line each
+    when stderr is not a terminal. The bar follows ``overall_fraction``.
+    """
+    terminal = TerminalProgress(stream)
+
+    def show(event: dict) -> None:
+        if event.get("stage") in ("batch", "epoch"):
+            logs = event.get("logs") or {}
+            shown = "  ".join(f"{key} {value:.4f}" for key, value in logs.items() if isinstance(value, (int, float)))
+            message = f"{event['cell']} seed {event['seed']}  epoch {event['epoch']}/{event['epochs']}  {shown}"
+        else:
+            message = str(event.get("message") or "")
+        stage = "run" if event.get("stage") == line_stage else event.get("stage")
+        terminal({"stage": stage, "fraction": event.get("overall_fraction", 0.0), "message": message})
+
+    return show
