@@ -160,6 +160,18 @@ def _baselines_for(row: dict, baselines: dict | None) -> dict[str, dict]:
     return found
 
 
+def accuracy_verdicts(result: dict, baselines: dict | None) -> dict[str, tuple[str, dict, float]]:
+    """``{dataset: (best baseline's name, its result, chosen RNN's test accuracy − the baseline's)}`` for every
+    dataset with a chosen configuration and at least one baseline on its split."""
+    verdicts = {}
+    for name, row in result.get("rows", {}).items():
+        found = _baselines_for(row, baselines) if "chosen" in row else {}
+        if found:
+            best_name, best = max(found.items(), key=lambda item: item[1]["accuracy"])
+            verdicts[name] = (best_name, best, row["chosen"]["accuracy"]["mean"] - best["accuracy"])
+    return verdicts
+
+
 def accuracy_section(result: dict | None, baselines: dict | None) -> str:
     lines = ["## 4. Accuracy: rnnclf's chosen configuration vs the tuned baselines, every built-in dataset", "",
              "Seed-0 deduplicated stratified split (70 / 10 / 20) of each dataset. rnnclf candidates, each trained with "
@@ -183,8 +195,7 @@ def accuracy_section(result: dict | None, baselines: dict | None) -> str:
         if not found:
             rows.append([name, _candidate_label(chosen["label"]), _test_cell(chosen["accuracy"]), "–", "–", "baselines not run"])
             continue
-        best_name, best = max(found.items(), key=lambda item: item[1]["accuracy"])
-        delta = chosen["accuracy"]["mean"] - best["accuracy"]
+        best_name, best, delta = accuracy_verdicts(result, baselines)[name]
         status = verdict(delta >= 0)
         if delta < 0:
             missed.append(f"{name} ({delta * 100:+.2f} points)")
