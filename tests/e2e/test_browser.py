@@ -155,8 +155,10 @@ def test_a_bookmarked_train_link_opens_its_form_and_survives_a_reload(server, br
     page.screenshot(path=str(shots / "train-after-reload.png"), full_page=True)
     # Another page keeps the shared choices (model, dataset) in its URL but not the Train form.
     page.get_by_role("link", name="Datasets").click()
-    page.wait_for_function("() => location.pathname.endsWith('/datasets') && !location.search.includes('preset=')", timeout=30_000)
-    assert "dataset=movie-snippets" in page.url
+    # The new page writes its query once its script has run: wait for that, not just for the path to change.
+    page.wait_for_function("() => location.pathname.endsWith('/datasets') && location.search.includes('dataset=movie-snippets')",
+                           timeout=30_000)
+    assert "preset=" not in page.url
     page.close()
 
 
