@@ -46,3 +46,19 @@ def test_the_transfer_figures_in_the_readme_are_the_benchmark_s():
     assert f"{row['transfer']['mean']:.1%} test accuracy from a source that never saw its test texts, against {best:.1%} " \
            "for the best tuned baseline" in README
     assert row["source"]["test_texts_seen"] == 0 and all(run["test_texts_seen"] == 0 for run in row["runs"])
+
+
+def test_the_accuracy_summary_in_the_readme_is_the_benchmark_s():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_summarize", ROOT / "bench" / "summarize.py")
+    summarize = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(summarize)
+    accuracy, baselines = _json("bench/results/accuracy.json"), _json("bench/results/baselines.json")
+    verdicts = summarize.accuracy_verdicts(accuracy, baselines)
+    met = sorted(name for name, (_, _, delta) in verdicts.items() if delta >= 0)
+    missed = sorted(name for name, (_, _, delta) in verdicts.items() if delta < 0)
+    movie = accuracy["rows"]["movie-snippets"]["chosen"]["accuracy"]["mean"]
+    assert f"reaches the best tuned baseline on {len(met)} of {len(verdicts)} built-in datasets" in README
+    assert ("misses on " + ", ".join(missed)) in README if missed else "misses on" not in README
+    assert f"movie-snippets: {movie:.1%}" in README
