@@ -128,6 +128,7 @@ def _cache_file(name: str, candidate: str, seed: int, key: str, fingerprint: str
 def train_seed(split, name: str, candidate: str, params: dict, seed: int) -> dict:
     """Train one (candidate, seed); keep its validation/test probabilities for the ensembles."""
     from rnnclf.classifier import RNNTextClassifier
+    from rnnclf.evaluation import evaluate_predictions
 
     classifier = RNNTextClassifier(**{**params, "seed": seed})
     classifier.fit(*_texts_labels(split.train), validation_data=_texts_labels(split.validation))
@@ -143,8 +144,10 @@ def train_seed(split, name: str, candidate: str, params: dict, seed: int) -> dic
         with open(temporary, "wb") as handle:
             np.savez(handle, validation=validation_probabilities, test=test_probabilities,
                      classes=np.array([str(label) for label in classifier.classes_]))
-    metrics = classifier.evaluate(test_texts, test_labels)
-    return {"validation_accuracy": classifier.evaluate(*_texts_labels(split.validation))["accuracy"],
+    # Scored from the probabilities just kept: each part is classified once.
+    metrics = evaluate_predictions(test_labels, test_probabilities, classifier.classes_)
+    validation_metrics = evaluate_predictions(split.validation["label"].tolist(), validation_probabilities, classifier.classes_)
+    return {"validation_accuracy": validation_metrics["accuracy"],
             "accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"], "mcc": metrics["mcc"],
             "test_texts_seen": seen, "best_epoch": classifier.best_epoch_, "epochs_run": classifier.epochs_run_,
             "training_seconds": classifier.training_seconds_, "parameters": classifier.summary()["parameters"]["total"]}

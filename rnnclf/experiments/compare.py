@@ -88,20 +88,24 @@ def load_source(dataset=None, *, texts_labels=None, text_column=None, label_colu
 def train_and_score(split, params: dict, seed: int, progress: Callable[[dict], object] | None = None):
     """Fit one :class:`~rnnclf.classifier.RNNTextClassifier` on ``split`` and score it on the test part.
 
-    Returns ``(classifier, record)``; ``record`` holds the test metrics, the
-    parameter count, epoch timing, the best epoch and the learning curves.
+    Returns ``(classifier, record, test_probabilities)``; ``record`` holds the test
+    metrics, the parameter count, epoch timing, the best epoch and the learning
+    curves; ``test_probabilities`` (texts × classes) are what the metrics were
+    computed from, so callers need not classify the test part again.
 
     Example:
-        >>> classifier, record = train_and_score(split, {"cell_type": "gru", "epochs": 2}, seed=0)  # doctest: +SKIP
+        >>> classifier, record, _ = train_and_score(split, {"cell_type": "gru", "epochs": 2}, seed=0)  # doctest: +SKIP
         >>> sorted(record["metrics"])[:2]  # doctest: +SKIP
         ['accuracy', 'confusion_matrix']
     """
     from rnnclf.classifier import RNNTextClassifier
+    from rnnclf.evaluation import evaluate_predictions
 
     classifier = RNNTextClassifier(**{**params, "seed": int(seed)})
     validation = (split.validation["text"].tolist(), split.validation["label"].tolist()) if len(split.validation) else None
     classifier.fit(split.train["text"].tolist(), split.train["label"].tolist(), validation_data=validation, progress=progress)
-    metrics = classifier.evaluate(split.test["text"].tolist(), split.test["label"].tolist())
+    test_probabilities = classifier.predict_proba(split.test["text"].tolist())
+    metrics = evaluate_predictions(split.test["label"].tolist(), test_probabilities, classifier.classes_)
     epoch_seconds = list(classifier.epoch_seconds_)
     # Epoch 1 includes tracing the training step; later epochs show the steady cost.
     steady = epoch_seconds[1:] or epoch_seconds
@@ -117,7 +121,7 @@ def train_and_score(split, params: dict, seed: int, progress: Callable[[dict], o
         "history": classifier.history_,
         "fingerprint": split.fingerprint,
     }
-    return classifier, record
+    return classifier, record, test_probabilities
 
 
 def _latency_ms(classifier, text: str, calls: int) -> dict:
@@ -132,12 +136,13 @@ def _latency_ms(classifier, text: str, calls: int) -> dict:
     return {"p50": float(np.median(samples)), "p90": float(np.percentile(samples, 90)), "calls": int(calls)}
 
 
-def _accuracy_by_length(classifier, texts: list[str], labels: list) -> list[dict]:
-    """Test accuracy per token-length bucket; lengths are counted before truncation."""
+def _accuracy_by_length(classifier, texts: list[str], labels: list, probabilities: np.ndarray) -> list[dict]:
+    """Test accuracy per token-length bucket from the test part's ``probabilities``; lengths are counted before truncation."""
     from rnnclf.evaluation import accuracy_by_length
 
     lengths = [len(classifier.encoder_.split(text)[0]) for text in texts]
-    correct = [str(guess) == str(truth) for guess, truth in zip(classifier.predict(texts), labels)]
+    guesses = classifier.classes_[np.argmax(probabilities, axis=1)]
+    correct = [str(guess) == str(truth) for guess, truth in zip(guesses, labels)]
     return accuracy_by_length(lengths, correct)
 
 
@@ -285,14 +290,15 @@ def compare(
     for cell in cells:
         probabilities = []
         for seed in seeds:
-            classifier, record = train_and_score(split, {**shared, "cell_type": cell}, seed, tracker.for_run(cell, seed))
+            classifier, record, test_probabilities = train_and_score(split, {**shared, "cell_type": cell}, seed,
+                                                                     tracker.for_run(cell, seed))
             if tracker.stopped:
                 raise ComparisonStopped(f"Comparison stopped during {cell} seed {seed}; nothing was saved.")
-            record.update(cell=cell, accuracy_by_length=_accuracy_by_length(classifier, test_texts, test_labels),
+            record.update(cell=cell, accuracy_by_length=_accuracy_by_length(classifier, test_texts, test_labels, test_probabilities),
                           latency_ms=_latency_ms(classifier, latency_text, latency_calls))
             if cell not in flows:  # one seed per cell shows the decay; every seed would cost as much again
                 flows[cell] = gradient_flow(classifier, test_texts[:gradient_examples], test_labels[:gradient_examples]).to_dict()
-            probabilities.append(classifier.predict_proba(test_texts))
+            probabilities.append(test_probabilities)
             classes = classifier.classes_
             runs.append(record)
             _report_run(tracker, record, cell, seed)
