@@ -49,11 +49,9 @@ def test_the_transfer_figures_in_the_readme_are_the_benchmark_s():
 
 
 def test_the_accuracy_summary_in_the_readme_is_the_benchmark_s():
-    import importlib.util
+    from tests.bench import load_bench_script
 
-    spec = importlib.util.spec_from_file_location("bench_summarize", ROOT / "bench" / "summarize.py")
-    summarize = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(summarize)
+    summarize = load_bench_script("summarize")
     accuracy, baselines = _json("bench/results/accuracy.json"), _json("bench/results/baselines.json")
     verdicts = summarize.accuracy_verdicts(accuracy, baselines)
     met = sorted(name for name, (_, _, delta) in verdicts.items() if delta >= 0)

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import random
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_accuracy.py"
+from tests.bench import load_bench_script
 
 
 @pytest.fixture(scope="module")
 def bench_accuracy():
-    spec = importlib.util.spec_from_file_location("bench_accuracy", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("bench_accuracy")
 
 
 def _entry(validation: list[float], test: list[float], ensemble: tuple[float, float]) -> dict:

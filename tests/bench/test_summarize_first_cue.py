@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from rnnclf.experiments.probe_tables import first_cue_summary
-
-SUMMARIZE = Path(__file__).resolve().parents[2] / "bench" / "summarize.py"
+from tests.bench import load_bench_script
 
 
 @pytest.fixture(scope="module")
 def summarize():
-    spec = importlib.util.spec_from_file_location("bench_summarize", SUMMARIZE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("summarize")
 
 
 def probe(length: int, rnn: list[list[float]], gru: list[list[float]]) -> dict:

@@ -27,6 +27,15 @@ def _randomised(model, seed: int):
     return model
 
 
+def _spread_out(layer, seed: int) -> np.ndarray:
+    """Build ``layer`` on 6 random steps of 5 features and spread its weights; return those inputs."""
+    rng = np.random.default_rng(seed)
+    inputs = rng.normal(size=(6, 5)).astype("float32")
+    layer(inputs[None])
+    layer.set_weights([rng.normal(0, 0.7, size=w.shape).astype("float32") for w in layer.get_weights()])
+    return inputs
+
+
 def _model(cell_type: str, bidirectional: bool, num_layers: int = 2, pooling: str = "max_mean"):
     from rnnclf.models import build_model
 
@@ -67,11 +76,8 @@ def test_hidden_states_of_every_layer_match_keras(cell_type, bidirectional):
 def test_lstm_cell_state_matches_keras_after_every_prefix(go_backwards):
     import keras
 
-    rng = np.random.default_rng(3)
-    inputs = rng.normal(size=(6, 5)).astype("float32")
     layer = keras.layers.LSTM(4, return_state=True, go_backwards=go_backwards)
-    layer(inputs[None])
-    layer.set_weights([rng.normal(0, 0.7, size=w.shape).astype("float32") for w in layer.get_weights()])
+    inputs = _spread_out(layer, seed=3)
     rows = step_layer(layer, inputs)
     for t in range(len(inputs)):
         # Row t holds the state after the layer has read token t: tokens 0..t forwards, T-1..t backwards.
@@ -95,11 +101,8 @@ def test_lstm_cell_state_matches_keras_after_every_prefix(go_backwards):
 def test_gru_in_both_keras_layouts(reset_after):
     import keras
 
-    rng = np.random.default_rng(4)
-    inputs = rng.normal(size=(6, 5)).astype("float32")
     layer = keras.layers.GRU(4, return_sequences=True, reset_after=reset_after)
-    layer(inputs[None])
-    layer.set_weights([rng.normal(0, 0.7, size=w.shape).astype("float32") for w in layer.get_weights()])
+    inputs = _spread_out(layer, seed=4)
     rows = step_layer(layer, inputs)
     np.testing.assert_allclose(rows["hidden"], layer(inputs[None]).numpy()[0], atol=TOLERANCE)
     previous = np.vstack([np.zeros((1, 4)), rows["hidden"][:-1]])
