@@ -22,6 +22,7 @@ ACCURACY_TOLERANCE = 0.005  # ... at equal or better accuracy (one seed each: wi
 LATENCY_TARGET_MS = 3.0
 LATENCY_RATIO_TARGET = 20.0
 MOVIE_TARGET = 0.80
+STEP_SPEED_TARGET = 0.95  # rnnclf's own training step at least 95% of model.fit's speed on the same batches
 def load(name: str) -> dict | None:
     path = RESULTS_DIR / f"{name}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
@@ -458,6 +459,7 @@ def render() -> str:
         transfer_section(load("transfer")),
         first_cue_section(load("first_cue")),
         streaming_section(load("streaming")),
+        training_step_section(load("training_step")),
     ]
     return "\n\n".join(section.strip() for section in sections if section.strip()) + "\n"
 
@@ -487,6 +489,29 @@ def streaming_section(result: dict | None) -> str:
                   f"{last['streaming']['peak_rss_mb'] + slopes['streaming'] * (10_000_000 - last['rows']) / 1024:,.0f} MB "
                   f"streaming and {last['in_memory']['peak_rss_mb'] + slopes['in_memory'] * (10_000_000 - last['rows']) / 1024:,.0f} MB in memory."]
     lines += ["", machine_line(result)]
+    return "\n".join(lines)
+
+
+def training_step_section(result: dict | None) -> str:
+    lines = ["## 12. rnnclf's own training step vs `model.fit`", "",
+             "rnnclf trains with its own `tf.distribute` step (the same step on one CPU, several GPUs and several "
+             "workers, where Keras 3's `fit` fails under `MultiWorkerMirroredStrategy`). Same model and initial weights, "
+             "the very same length-bucketed batches (`model.fit` reads them through `tf.data`), the two loops alternating "
+             "in one process; median seconds per epoch over epochs 2..n, then the median over rounds. Target: the own step "
+             f"at ≥ {STEP_SPEED_TARGET:.0%} of `model.fit`'s speed, with the same training loss.", ""]
+    if result is None or not result.get("rows"):
+        return "\n".join(lines + [not_run(".venv/bin/python bench/bench_training_step.py")])
+    rows = []
+    for row in result["rows"]:
+        own, fit = row["own_step"], row["model_fit"]
+        gap = max(abs(a - b) / b for a, b in zip(own["final_loss"], fit["final_loss"]))
+        rows.append([row["cell"], f"{own['epoch_s']:.2f}", f"{fit['epoch_s']:.2f}", f"{row['speed_ratio']:.0%}",
+                     f"{gap:.1e}", verdict(row["speed_ratio"] >= STEP_SPEED_TARGET)])
+    lines.append(table(["cell", "own step s/epoch", "model.fit s/epoch", "own step speed / model.fit", "largest relative "
+                        "gap in final loss", "target"], rows))
+    lines += ["", f"{result['texts']:,} training texts of `{result['dataset']}`, batch {result['batch_size']}, sizes "
+              f"{result['sizes']}, {result['epochs']} epochs × {result['rounds']} rounds per loop "
+              "(`.venv/bin/python bench/bench_training_step.py`).", "", machine_line(result)]
     return "\n".join(lines)
 
 

@@ -204,6 +204,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         *,
         progress: Callable[[ProgressEvent], object] | None = None,
         tensorboard_dir: str | Path | None = None,
+        strategy=None,
     ) -> "RNNTextClassifier":
         """Train on ``texts`` / ``labels``; return ``self``.
 
@@ -212,15 +213,24 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             labels: one label per text (strings or integers).
             validation_data: optional ``(texts, labels)`` for early stopping; when
                 omitted, ``validation_fraction`` of the training data is held out.
-            progress: called with progress events (see :class:`rnnclf.training.ProgressCallback`);
+            progress: called with progress events (see :data:`rnnclf.training.ProgressEvent`);
                 returning ``False`` stops training early.
             tensorboard_dir: write TensorBoard logs here.
+            strategy: a ``tf.distribute`` strategy or a name from :data:`rnnclf.training.STRATEGIES`
+                (``"mirrored"``: every local GPU; ``"multi-worker"``: the cluster in ``TF_CONFIG``, every
+                worker running the same program). Default: this process as one replica.
         """
         texts, targets, validation = self._check_fit_inputs(texts, labels, validation_data)
         seen_texts = texts + (list(validation[0]) if validation is not None else [])
         # TensorFlow loads here, after every cheap check: a bad parameter or label fails in milliseconds.
-        from rnnclf.training import seed_everything, train_model
+        from rnnclf.training import (
+            InMemoryBatches,
+            make_strategy,
+            seed_everything,
+            train_model,
+        )
 
+        strategy = make_strategy(strategy or "default") if strategy is None or isinstance(strategy, str) else strategy
         seed_everything(self.seed)
         weights = class_weights(targets, self.classes_, self.class_weight)  # checks a dict's labels now
         if validation is None and self.validation_fraction and self.patience is not None:
@@ -233,8 +243,9 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         self.encoder_ = TextEncoder(**encoder_params).fit(
             texts, starting_vocabulary=source.encoder_.vocabulary_ if source is not None else None)
         sequences = self.encoder_.encode_ids(texts)
-        self.model_ = self._build_network()
-        self.transfer_ = self._transfer_from(source) if source is not None else None
+        with strategy.scope():
+            self.model_ = self._build_network()
+            self.transfer_ = self._transfer_from(source) if source is not None else None
         self.seen_text_keys_ = _seen_keys(seen_texts, source)
         if validation is not None and len(validation[0]):
             validation = (self.encoder_.encode_ids(validation[0]), validation[1])
@@ -242,18 +253,19 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             validation = None
 
         started = time.perf_counter()
+        train_batches = InMemoryBatches(sequences, targets, None if weights is None else weights[targets],
+                                        batch_size=self.batch_size, seed=self.seed, shuffle=True)
+        validation_batches = None if validation is None else InMemoryBatches(
+            validation[0], validation[1], batch_size=self.batch_size * 2, seed=self.seed, shuffle=False)
         result = train_model(
             self.model_,
-            sequences,
-            targets,
-            validation=validation,
-            sample_weights=None if weights is None else weights[targets].astype("float32"),
+            train_batches,
+            validation_batches=validation_batches,
             epochs=self.epochs,
-            batch_size=self.batch_size,
             patience=self.patience,
-            seed=self.seed,
             progress=progress,
             tensorboard_dir=str(tensorboard_dir) if tensorboard_dir else None,
+            strategy=strategy,
         )
         self.training_seconds_ = time.perf_counter() - started
         self.history_ = result["history"]

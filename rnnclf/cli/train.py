@@ -20,6 +20,8 @@ __all__ = ["register", "add_data_arguments", "TOKENIZER_CHOICES"]
 
 # The registered tokenizers (importing rnnclf.text is cheap: nltk and jieba load on first use).
 TOKENIZER_CHOICES = tuple(TOKENIZERS)
+# rnnclf.training.STRATEGIES, without importing TensorFlow for --help.
+STRATEGY_CHOICES = ("default", "mirrored", "multi-worker")
 
 
 def add_data_arguments(parser: argparse.ArgumentParser):
@@ -68,6 +70,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     fit.add_argument("--patience", type=int, help="early-stopping patience in epochs")
     fit.add_argument("--class-weight", choices=["balanced"], help="re-weight classes by inverse frequency")
     fit.add_argument("--seed", type=int)
+    fit.add_argument("--strategy", choices=STRATEGY_CHOICES, default="default",
+                     help="tf.distribute strategy: mirrored = every local GPU; multi-worker = the machines in TF_CONFIG, "
+                          "each running this same command (the chief saves the run)")
     out = parser.add_argument_group("output")
     out.add_argument("--name", help="run name (default: <cell>-<data>-<time>)")
     out.add_argument("--overwrite", action="store_true", help="replace an existing run of the same name")
@@ -120,6 +125,7 @@ def _train(args) -> int:
         tensorboard_dir=args.tensorboard_dir,
         overwrite=args.overwrite,
         output_dir=args.output,
+        strategy=args.strategy,
     )
     progress = combine(TerminalProgress(), ProgressFile(args.progress_file) if args.progress_file else None)
     result = run_training(spec, progress=progress)
@@ -127,7 +133,8 @@ def _train(args) -> int:
         print_json({key: result[key] for key in ("run", "path", "metrics", "dataset", "training", "warnings")})
     else:
         metrics = result["metrics"]
-        print(f"saved run {result['run']} ({result['path']})")
+        print(f"saved run {result['run']} ({result['path']})" if result["path"]
+              else f"trained {result['run']} as a non-chief worker: the chief saves the run")
         print(f"test accuracy {metrics['accuracy']:.4f}  macro-F1 {metrics['macro_f1']:.4f}  MCC {metrics['mcc']:.4f}"
               f"  ({metrics['examples']} texts, split {result['dataset']['fingerprint']})")
         for warning in result["warnings"]:

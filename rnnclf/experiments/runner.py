@@ -40,6 +40,7 @@ class TrainSpec:
     tensorboard_dir: str | None = None
     overwrite: bool = False
     output_dir: str | None = None  # save here instead of the run store (e.g. the bundled default model)
+    strategy: str = "default"  # a name from rnnclf.training.STRATEGIES; "multi-worker" reads TF_CONFIG
 
     def source_label(self) -> str:
         return self.dataset or Path(self.csv or "data").name
@@ -102,6 +103,14 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
     report = progress or (lambda event: None)
     name = check_training_spec(spec, store)
 
+    strategy = None
+    if spec.strategy != "default":
+        from rnnclf.training import make_strategy
+
+        # Before any other TensorFlow work: a multi-worker strategy configures collective ops once, at start.
+        strategy = make_strategy(spec.strategy)
+        report({"stage": "data", "fraction": 0.0,
+                "message": f"strategy {spec.strategy}: {strategy.num_replicas_in_sync} replica(s) in sync"})
     report({"stage": "data", "fraction": 0.0, "message": f"loading {spec.source_label()}"})
     split = load_training_split(spec)
     params = dict(spec.params)
@@ -116,6 +125,7 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
         validation_data=(split.validation["text"].tolist(), split.validation["label"].tolist()) if len(split.validation) else None,
         progress=report,
         tensorboard_dir=spec.tensorboard_dir,
+        strategy=strategy,
     )
     started = time.perf_counter()
     test_texts = split.test["text"].tolist()
@@ -145,14 +155,19 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
                             "(or a run before it): the test accuracy is optimistic. Start from a run that never saw this test set.")
     for warning in warnings:
         report({"stage": "data", "fraction": 1.0, "message": f"warning: {warning}"})
-    if spec.output_dir:
+    from rnnclf.training import is_chief
+
+    if not is_chief(strategy):
+        # Every worker holds the same weights; only the chief writes the run.
+        path = None
+    elif spec.output_dir:
         path = classifier.save(Path(spec.output_dir), name=name, metrics=metrics, dataset=dataset,
                                overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
     else:
         path = store.save(classifier, name, metrics=metrics, dataset=dataset, overwrite=spec.overwrite, extra={"spec": spec.to_dict()})
     result = {
         "run": name,
-        "path": str(path),
+        "path": str(path) if path else None,
         "metrics": metrics,
         "dataset": dataset,
         "warnings": warnings,
@@ -162,7 +177,10 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
             "seconds": classifier.training_seconds_,
             "epoch_seconds": classifier.epoch_seconds_,
             "history": classifier.history_,
+            "strategy": spec.strategy,
+            "replicas": strategy.num_replicas_in_sync if strategy is not None else 1,
         },
     }
-    report({"stage": "done", "fraction": 1.0, "message": f"saved run {name}", "run": name, "metrics": {k: metrics[k] for k in ("accuracy", "macro_f1", "mcc")}})
+    report({"stage": "done", "fraction": 1.0, "run": name,
+            "message": f"saved run {name}" if path else f"trained {name}; the chief worker saves the run", "metrics": {k: metrics[k] for k in ("accuracy", "macro_f1", "mcc")}})
     return result
