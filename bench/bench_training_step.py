@@ -7,7 +7,9 @@ script trains the same model (same initial weights, same length-bucketed
 batches) for a few epochs with ``rnnclf.training.train_model`` and with
 ``model.fit`` on a ``tf.data`` view of the very same batch source, alternating
 the two in one process, and reports median seconds per epoch (epochs 2..n)
-and the final training loss of each.
+and the final training loss of each. A third loop is the own step compiled with
+XLA (``jit_compile=True``: batches padded to a few fixed shapes), with its first
+epoch (the compilation) reported apart.
 
     python bench/bench_training_step.py --dataset everyday-sentiment --texts 20000 --epochs 3
 """
@@ -61,9 +63,16 @@ def fit_reference(model, source: InMemoryBatches, epochs: int) -> dict:
     return {"epoch_seconds": timer.seconds, "final_loss": float(history.history["loss"][-1])}
 
 
-def own_step(model, source: InMemoryBatches, epochs: int) -> dict:
-    result = train_model(model, source, epochs=epochs, patience=None)
+def own_step(model, source: InMemoryBatches, epochs: int, jit_compile: bool = False) -> dict:
+    result = train_model(model, source, epochs=epochs, patience=None, jit_compile=jit_compile)
     return {"epoch_seconds": result["epoch_seconds"], "final_loss": result["history"]["loss"][-1]}
+
+
+def own_step_xla(model, source: InMemoryBatches, epochs: int) -> dict:
+    return own_step(model, source, epochs, jit_compile=True)
+
+
+LOOPS = {"own_step": own_step, "model_fit": fit_reference, "own_step_xla": own_step_xla}
 
 
 def steady(seconds: list[float]) -> float:
@@ -88,9 +97,9 @@ def main(argv=None) -> int:
     source = InMemoryBatches(sequences, targets, batch_size=32, seed=0)
     rows = []
     for cell in args.cells.split(","):
-        measured = {"own_step": [], "model_fit": []}
+        measured = {loop: [] for loop in LOOPS}
         for round_number in range(args.rounds):
-            for loop, run in (("own_step", own_step), ("model_fit", fit_reference)):
+            for loop, run in LOOPS.items():
                 keras.utils.set_random_seed(round_number)
                 model = build_model(vocabulary_size=encoder.vocabulary_size, num_classes=len(classes), cell_type=cell,
                                     embedding_dim=64, units=64, seed=round_number)
@@ -99,6 +108,7 @@ def main(argv=None) -> int:
                 print(f"{cell} round {round_number} {loop}: {steady(result['epoch_seconds']):.2f} s/epoch, "
                       f"final loss {result['final_loss']:.4f}", flush=True)
         row = {"cell": cell, **{loop: {"epoch_s": statistics.median(steady(r["epoch_seconds"]) for r in results),
+                                       "first_epoch_s": statistics.median(r["epoch_seconds"][0] for r in results),
                                        "final_loss": [r["final_loss"] for r in results], "runs": results}
                                 for loop, results in measured.items()}}
         row["speed_ratio"] = row["model_fit"]["epoch_s"] / row["own_step"]["epoch_s"]

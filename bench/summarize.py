@@ -509,6 +509,25 @@ def training_step_section(result: dict | None) -> str:
                      f"{gap:.1e}", verdict(row["speed_ratio"] >= STEP_SPEED_TARGET)])
     lines.append(table(["cell", "own step s/epoch", "model.fit s/epoch", "own step speed / model.fit", "largest relative "
                         "gap in final loss", "target"], rows))
+    xla_rows = [row for row in result["rows"] if "own_step_xla" in row]
+    if xla_rows:
+        lines += ["", "**XLA** (`rnnclf train --xla`, `fit(..., jit_compile=True)`): the same step compiled with XLA, "
+                  "batches padded to a few fixed shapes (widths 8, 12, 16, 24, 32, 48, …; rows to a power of two) so "
+                  "that a run compiles a handful of them. The first epoch includes the compilation.", ""]
+        rows = []
+        for row in xla_rows:
+            own, xla = row["own_step"], row["own_step_xla"]
+            overhead = xla["first_epoch_s"] - own["first_epoch_s"]
+            saving = own["epoch_s"] - xla["epoch_s"]
+            # After n epochs XLA has spent overhead − (n − 1) · saving more: ahead once that is below zero.
+            if saving <= 0:
+                pays = "never (no steady gain)"
+            else:
+                pays = "from the first epoch" if overhead < 0 else f"from epoch {int(overhead // saving) + 2}"
+            rows.append([row["cell"], f"{own['epoch_s']:.2f}", f"{xla['epoch_s']:.2f}", f"{own['epoch_s'] / xla['epoch_s']:.2f}×",
+                         f"{own['first_epoch_s']:.1f} / {xla['first_epoch_s']:.1f}", pays])
+        lines.append(table(["cell", "own step s/epoch", "XLA s/epoch", "XLA speed-up (epochs 2..n)",
+                            "first epoch s (own / XLA)", "XLA is ahead in total"], rows))
     lines += ["", f"{result['texts']:,} training texts of `{result['dataset']}`, batch {result['batch_size']}, sizes "
               f"{result['sizes']}, {result['epochs']} epochs × {result['rounds']} rounds per loop "
               "(`.venv/bin/python bench/bench_training_step.py`).", "", machine_line(result)]

@@ -205,6 +205,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         progress: Callable[[ProgressEvent], object] | None = None,
         tensorboard_dir: str | Path | None = None,
         strategy=None,
+        jit_compile: bool = False,
     ) -> "RNNTextClassifier":
         """Train on ``texts`` / ``labels``; return ``self``.
 
@@ -219,6 +220,8 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             strategy: a ``tf.distribute`` strategy or a name from :data:`rnnclf.training.STRATEGIES`
                 (``"mirrored"``: every local GPU; ``"multi-worker"``: the cluster in ``TF_CONFIG``, every
                 worker running the same program). Default: this process as one replica.
+            jit_compile: compile the training step with XLA, batches padded to a few fixed shapes
+                (one process only; the first epoch pays the compilation — see BENCHMARKS.md).
         """
         texts, targets, validation = self._check_fit_inputs(texts, labels, validation_data)
         seen_texts = texts + (list(validation[0]) if validation is not None else [])
@@ -266,6 +269,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             progress=progress,
             tensorboard_dir=str(tensorboard_dir) if tensorboard_dir else None,
             strategy=strategy,
+            jit_compile=jit_compile,
         )
         self.training_seconds_ = time.perf_counter() - started
         self.history_ = result["history"]

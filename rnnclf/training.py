@@ -36,6 +36,7 @@ __all__ = [
     "ProgressEvent",
     "is_chief",
     "length_buckets",
+    "xla_shape",
     "make_strategy",
     "pad_batch",
     "seed_everything",
@@ -196,8 +197,36 @@ def _as_batch(batch: Batch) -> Batch:
     return tuple(np.asarray(part, dtype) for part, dtype in zip(batch, _BATCH_DTYPES))
 
 
-def _distributed_batches(strategy, source: BatchSource, epoch: int, usable: int):
-    """One epoch of ``source`` as a distributed dataset: global step k gives replica r batch ``k·replicas + r``."""
+def xla_shape(rows: int, width: int) -> tuple[int, int]:
+    """The padded ``(rows, width)`` a batch gets under XLA: rows up to a power of two, width up to 8, 12, 16, 24, 32, 48, …
+
+    XLA compiles every new input shape, and per-batch padding makes dozens of them; these few shapes
+    (two per doubling of the width) compile once each and waste at most a third of the steps on padding.
+
+    >>> xla_shape(32, 9), xla_shape(32, 17), xla_shape(7, 50)
+    ((32, 12), (32, 24), (8, 64))
+    """
+    padded_rows = 1 << max(0, int(rows) - 1).bit_length()
+    padded_width = LENGTH_ROUNDING
+    while padded_width < width:
+        padded_width = padded_width * 3 // 2 if padded_width & (padded_width - 1) == 0 else padded_width * 4 // 3
+    return padded_rows, padded_width
+
+
+def _pad_to_xla_shape(batch: Batch) -> Batch:
+    """Pad a batch to :func:`xla_shape` with rows of padding ids, target 0 and weight 0 (they count for nothing)."""
+    ids, targets, weights = batch
+    rows, width = xla_shape(*ids.shape)
+    extra_rows = rows - ids.shape[0]
+    return (np.pad(ids, ((0, extra_rows), (0, width - ids.shape[1]))), np.pad(targets, (0, extra_rows)),
+            np.pad(weights, (0, extra_rows)))
+
+
+def _distributed_batches(strategy, source: BatchSource, epoch: int, usable: int, fixed_shapes: bool = False):
+    """One epoch of ``source`` as a distributed dataset: global step k gives replica r batch ``k·replicas + r``.
+
+    With ``fixed_shapes`` every batch is padded to its :func:`xla_shape`.
+    """
     import tensorflow as tf
 
     replicas = strategy.num_replicas_in_sync
@@ -209,14 +238,14 @@ def _distributed_batches(strategy, source: BatchSource, epoch: int, usable: int)
                 if index >= usable:
                     break
                 if (index % replicas) // per_pipeline == context.input_pipeline_id:
-                    yield _as_batch(batch)
+                    yield _as_batch(_pad_to_xla_shape(batch) if fixed_shapes else batch)
 
         return tf.data.Dataset.from_generator(generate, output_signature=_batch_signature()).prefetch(2)
 
     return strategy.distribute_datasets_from_function(dataset_for)
 
 
-def _training_step(model, strategy):
+def _training_step(model, strategy, jit_compile: bool = False):
     """The one training step: per replica forward + backward, gradients applied by the model's optimizer.
 
     Returns a function that compiles the step for a distributed dataset's ``element_spec``; the step
@@ -236,24 +265,27 @@ def _training_step(model, strategy):
                 loss += tf.nn.scale_regularization_loss(tf.add_n(model.losses))
         variables = model.trainable_variables
         optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-        return _batch_sums(probabilities, per_example, targets, weights)
+        return _batch_sums(ids, probabilities, per_example, targets, weights)
 
     def step(batch):
         return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(replica_step, args=batch), axis=None)
 
     def compile_for(element_spec):
         # One trace for every batch shape: the signature is the distributed dataset's (time axis None).
-        return tf.function(step, input_signature=[element_spec])
+        # Under XLA the signature still has a None time axis: XLA compiles once per concrete shape.
+        return tf.function(step, input_signature=[element_spec], jit_compile=jit_compile or None)
 
     return compile_for
 
 
-def _batch_sums(probabilities, per_example, targets, weights):
+def _batch_sums(ids, probabilities, per_example, targets, weights):
     import tensorflow as tf
 
     correct = tf.cast(tf.equal(tf.argmax(probabilities, axis=-1, output_type=tf.int32), targets), tf.float32)
+    # Every text has a first token; rows added to reach an XLA shape have none.
+    examples = tf.reduce_sum(tf.cast(ids[:, 0] != 0, tf.float32))
     return tf.stack([tf.reduce_sum(per_example * weights), tf.reduce_sum(correct * weights), tf.reduce_sum(weights),
-                     tf.cast(tf.size(targets), tf.float32)])
+                     examples])
 
 
 def _evaluation_step(model):
@@ -262,8 +294,8 @@ def _evaluation_step(model):
     @tf.function(input_signature=_batch_signature())
     def evaluate(ids, targets, weights):
         probabilities = model(ids, training=False)
-        return _batch_sums(probabilities, keras.losses.sparse_categorical_crossentropy(targets, probabilities), targets,
-                           tf.ones_like(weights))
+        return _batch_sums(ids, probabilities, keras.losses.sparse_categorical_crossentropy(targets, probabilities),
+                           targets, tf.ones_like(weights))
 
     return evaluate
 
@@ -319,6 +351,7 @@ def train_model(
     progress: Callable[[ProgressEvent], object] | None = None,
     tensorboard_dir: str | None = None,
     strategy=None,
+    jit_compile: bool = False,
 ) -> dict:
     """Train ``model`` (built and compiled under ``strategy.scope()``) on ``train_batches``; return history and timing.
 
@@ -332,6 +365,10 @@ def train_model(
     With N replicas each step trains on N consecutive batches of the epoch (one
     per replica) and an epoch uses the largest multiple of N batches: at most
     N−1 batches, a different set each epoch, wait for the next epoch.
+
+    ``jit_compile=True`` compiles the step with XLA (one process only): batches are
+    padded to a few fixed shapes (:func:`xla_shape`) so that a run compiles a handful
+    of them; the first epoch pays the compilation (see BENCHMARKS.md for when it pays back).
 
     Returns:
         ``{"history": {"loss", "accuracy", "val_loss", "val_accuracy": [per epoch]},
@@ -347,9 +384,14 @@ def train_model(
 
         raise InputError(f"The training data makes {train_batches.steps} batch(es) and the strategy has {replicas} "
                          "replicas, each of which needs a batch per step: add texts or lower the batch size.")
+    if jit_compile and replicas > 1:
+        from rnnclf.errors import InputError
+
+        raise InputError("XLA (jit_compile) compiles the one-process training step: with a distribution strategy "
+                         "leave it off.")
     with strategy.scope():
         model.optimizer.build(model.trainable_variables)
-    compile_step, step = _training_step(model, strategy), None
+    compile_step, step = _training_step(model, strategy, jit_compile), None
     evaluate = _evaluation_step(model) if validation_batches is not None else None
     reporter = _Reporter(progress, epochs, usable // replicas)
     can_stop_mid_epoch = not _multi_worker(strategy)
@@ -361,7 +403,7 @@ def train_model(
     for epoch in range(int(epochs)):
         started = time.perf_counter()
         sums = tf.zeros(4)
-        batches = _distributed_batches(strategy, train_batches, epoch, usable)
+        batches = _distributed_batches(strategy, train_batches, epoch, usable, fixed_shapes=jit_compile)
         step = step or compile_step(batches.element_spec)
         for number, batch in enumerate(batches, start=1):
             sums += step(batch)

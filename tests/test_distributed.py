@@ -138,3 +138,42 @@ def test_two_local_workers_train_one_run_equal_to_mirrored_on_two_devices(tmp_pa
     np.testing.assert_allclose(cluster_probabilities, single_probabilities, atol=1e-5)
     assert json.loads(mirrored.stdout)["training"]["history"]["loss"] == pytest.approx(
         chief["training"]["history"]["loss"], rel=1e-5)
+
+
+def test_xla_shapes_are_few_and_the_xla_step_trains_like_the_plain_one():
+    from rnnclf.training import _pad_to_xla_shape
+
+    lengths = np.random.default_rng(0).integers(1, 201, size=1000)
+    long_texts = InMemoryBatches([[2] * length for length in lengths], np.zeros(1000), batch_size=32, seed=0)
+    batches = [batch for epoch in range(3) for batch in long_texts.batches(epoch)]
+    padded = [_pad_to_xla_shape(batch) for batch in batches]
+    # Per-batch padding (multiples of 8) makes 25 shapes of texts up to 200 tokens; XLA gets at most 12 widths
+    # (8 … 256) and one more for the short last batch (1000 = 31 × 32 + 8).
+    assert len({ids.shape for ids, _, _ in batches}) == 25
+    assert len({ids.shape for ids, _, _ in padded}) <= 13
+    for (ids, targets, weights), (padded_ids, padded_targets, padded_weights) in zip(batches, padded):
+        rows, width = ids.shape
+        np.testing.assert_array_equal(padded_ids[:rows, :width], ids)
+        assert not padded_ids[rows:].any() and not padded_ids[:, width:].any()  # added rows and steps are padding
+        assert padded_weights[rows:].sum() == 0 and padded_weights[:rows].sum() == weights.sum()
+
+    encoder, source = _tiny_source()
+
+    plain, compiled = _tiny_model(encoder), _tiny_model(encoder)
+    plain_history = train_model(plain, source, epochs=2, patience=None)["history"]
+    compiled_history = train_model(compiled, source, epochs=2, patience=None, jit_compile=True)["history"]
+    # 200 texts in batches of 16: the last batch has 8 rows, a power of two, so no batch gains rows and
+    # padding columns are masked: the same training up to XLA's float round-off.
+    assert compiled_history["loss"] == pytest.approx(plain_history["loss"], rel=1e-4)
+    assert compiled_history["accuracy"] == pytest.approx(plain_history["accuracy"], abs=1e-9)
+
+
+def test_xla_with_a_distribution_strategy_is_refused_with_a_reason():
+    from rnnclf.errors import InputError
+
+    class TwoReplicas:
+        num_replicas_in_sync = 2
+
+    encoder, source = _tiny_source()
+    with pytest.raises(InputError, match="with a distribution strategy leave it off"):
+        train_model(_tiny_model(encoder), source, epochs=1, strategy=TwoReplicas(), jit_compile=True)

@@ -73,6 +73,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     fit.add_argument("--strategy", choices=STRATEGY_CHOICES, default="default",
                      help="tf.distribute strategy: mirrored = every local GPU; multi-worker = the machines in TF_CONFIG, "
                           "each running this same command (the chief saves the run)")
+    fit.add_argument("--xla", dest="jit_compile", action="store_true",
+                     help="compile the training step with XLA (batches padded to a few shapes; the first epoch compiles)")
     out = parser.add_argument_group("output")
     out.add_argument("--name", help="run name (default: <cell>-<data>-<time>)")
     out.add_argument("--overwrite", action="store_true", help="replace an existing run of the same name")
@@ -126,6 +128,7 @@ def _train(args) -> int:
         overwrite=args.overwrite,
         output_dir=args.output,
         strategy=args.strategy,
+        jit_compile=args.jit_compile,
     )
     progress = combine(TerminalProgress(), ProgressFile(args.progress_file) if args.progress_file else None)
     result = run_training(spec, progress=progress)

@@ -41,6 +41,7 @@ class TrainSpec:
     overwrite: bool = False
     output_dir: str | None = None  # save here instead of the run store (e.g. the bundled default model)
     strategy: str = "default"  # a name from rnnclf.training.STRATEGIES; "multi-worker" reads TF_CONFIG
+    jit_compile: bool = False  # compile the training step with XLA (one process only)
 
     def source_label(self) -> str:
         return self.dataset or Path(self.csv or "data").name
@@ -126,6 +127,7 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
         progress=report,
         tensorboard_dir=spec.tensorboard_dir,
         strategy=strategy,
+        jit_compile=spec.jit_compile,
     )
     started = time.perf_counter()
     test_texts = split.test["text"].tolist()
