@@ -31,7 +31,12 @@ from rnnclf.coverage import WordCoverage, word_coverage
 from rnnclf.data.embeddings import PRETRAINED_EMBEDDINGS
 from rnnclf.encoding import TextEncoder
 from rnnclf.errors import InputError
-from rnnclf.language import language_shares, main_languages
+from rnnclf.language import (
+    LANGUAGE_SAMPLE,
+    evenly_spaced,
+    language_shares,
+    main_languages,
+)
 from rnnclf.sampling import class_weights, hold_out
 from rnnclf.store import embedding_width, model_from_bytes, model_to_bytes
 from rnnclf.text import TOKENIZERS
@@ -238,7 +243,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             validation = tuple(held_out) if held_out[0] is not None else None
 
         encoder_params = {name: getattr(self, name) for name in _ENCODER_PARAMS}
-        self.languages_ = language_shares(_evenly_spaced(texts, LANGUAGE_SAMPLE))
+        self.languages_ = language_shares(evenly_spaced(texts, LANGUAGE_SAMPLE))
         source = load_run(self.init_from) if self.init_from is not None else None
         self.encoder_ = TextEncoder(**encoder_params).fit(
             texts, starting_vocabulary=source.encoder_.vocabulary_ if source is not None else None)
@@ -568,7 +573,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             setattr(classifier, attribute + "_", meta.get(attribute))
         # Runs saved before languages were recorded: the script of their vocabulary tells.
         classifier.languages_ = meta.get("languages") or language_shares(
-            _evenly_spaced(files.encoder.vocabulary_[2:], LANGUAGE_SAMPLE))
+            evenly_spaced(files.encoder.vocabulary_[2:], LANGUAGE_SAMPLE))
         # The model's embedding layer knows the width really used (runs before 0.2 did not record it).
         classifier.embedding_dim_ = embedding_width(files.model)
         classifier.seen_text_keys_ = files.seen_text_keys
@@ -617,22 +622,12 @@ def _seen_keys(texts: Sequence[str], source: "RNNTextClassifier | None"):
     return np.unique(keys)
 
 
-# Detecting the language of this many training texts (evenly spaced) is plenty and takes well under a second.
-LANGUAGE_SAMPLE = 5000
-
-
 def _refuse_empty(sequences) -> None:
     """An answer for a text without tokens would be made up: refuse it, naming the positions."""
     empty = [position for position, sequence in enumerate(sequences) if not sequence]
     if empty:
         shown = ", ".join(str(position) for position in empty[:10])
         raise InputError(f"{len(empty)} text(s) are empty or whitespace only (positions {shown}): there is nothing to classify.")
-
-
-def _evenly_spaced(items: list, count: int) -> list:
-    if len(items) <= count:
-        return items
-    return [items[index] for index in np.linspace(0, len(items) - 1, count).astype(int)]
 
 
 def load_run(name_or_path: str | Path, root: str | Path | None = None) -> RNNTextClassifier:

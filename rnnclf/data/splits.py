@@ -37,6 +37,7 @@ __all__ = [
     "deduplicate",
     "split_dataset",
     "test_fingerprint",
+    "keys_fingerprint",
     "class_counts",
     "dataset_stats",
 ]
@@ -178,6 +179,24 @@ def test_fingerprint(test: pd.DataFrame) -> str:
 
 # pytest would otherwise collect the public ``test_fingerprint`` as a test when imported into a test module.
 test_fingerprint.__test__ = False
+
+
+def keys_fingerprint(keys: np.ndarray, targets: np.ndarray, classes) -> str:
+    """16 hex digits of the sha256 of sorted ``(text key, label)`` pairs: :func:`test_fingerprint` for a part known
+    only by its :func:`text_keys` (a streamed file), so two runs can check they were scored on the same rows.
+
+    ``targets`` index ``classes``; row order does not matter.
+
+    >>> keys = text_keys(["x", "y"])
+    >>> keys_fingerprint(keys, np.array([0, 1]), ["a", "b"]) == keys_fingerprint(keys[::-1], np.array([1, 0]), ["a", "b"])
+    True
+    """
+    keys, targets = np.asarray(keys, dtype=np.uint64), np.asarray(targets, dtype=np.int64)
+    order = np.lexsort((targets, keys))
+    digest = hashlib.sha256(keys[order].astype("<u8").tobytes())
+    digest.update(targets[order].astype("<i8").tobytes())
+    digest.update("\n".join(str(label) for label in classes).encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 @dataclass
