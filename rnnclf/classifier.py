@@ -228,6 +228,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         texts, targets, validation = self._check_fit_inputs(texts, labels, validation_data)
         seen_texts = texts + (list(validation[0]) if validation is not None else [])
         # TensorFlow loads here, after every cheap check: a bad parameter or label fails in milliseconds.
+        from rnnclf.data.splits import text_keys
         from rnnclf.training import (
             InMemoryBatches,
             make_strategy,
@@ -251,7 +252,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         with strategy.scope():
             self.model_ = self._build_network()
             self.transfer_ = self._transfer_from(source) if source is not None else None
-        self.seen_text_keys_ = _seen_keys(seen_texts, source)
+        self.seen_text_keys_ = _seen_keys(text_keys(seen_texts), source)
         if validation is not None and len(validation[0]):
             validation = (self.encoder_.encode_ids(validation[0]), validation[1])
         else:
@@ -609,11 +610,9 @@ def transfer_settings(run: str | Path) -> dict:
     return settings
 
 
-def _seen_keys(texts: Sequence[str], source: "RNNTextClassifier | None"):
-    """Sorted unique fingerprints of ``texts`` and of everything ``source`` saw (``None`` if that is unknown)."""
-    from rnnclf.data.splits import text_keys
-
-    keys = text_keys(texts)
+def _seen_keys(keys: np.ndarray, source: "RNNTextClassifier | None"):
+    """Sorted unique ``keys`` (:func:`~rnnclf.data.splits.text_keys`) and those of everything ``source`` saw
+    (``None`` if that is unknown)."""
     if source is not None:
         earlier = getattr(source, "seen_text_keys_", None)
         if earlier is None:
