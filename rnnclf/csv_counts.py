@@ -97,6 +97,7 @@ class CsvCounts:
         token_counts, length_counts: the training part's counts for :meth:`TextEncoder.fit_counts`.
         language_sample: up to :data:`~rnnclf.language.LANGUAGE_SAMPLE` evenly spaced training texts.
         seen_keys: sorted distinct :func:`~rnnclf.data.splits.text_keys` of the training and validation rows.
+        test_keys: sorted distinct keys of the test rows (to count test texts a run started from has seen).
         test_fingerprint: :func:`~rnnclf.data.splits.keys_fingerprint` of the test part.
         single_class_windows: stretches of ``window_rows`` consecutive training rows with one class only.
         window_rows: the stretch length looked at.
@@ -118,6 +119,7 @@ class CsvCounts:
     length_counts: Counter
     language_sample: list[str]
     seen_keys: np.ndarray
+    test_keys: np.ndarray
     test_fingerprint: str
     single_class_windows: int
     window_rows: int
@@ -235,7 +237,8 @@ def count_csv(layout: CsvLayout, encoder: TextEncoder, *, validation_size: float
         layout=layout, validation_size=validation_size, test_size=test_size, rows_read=rows_read, blank_texts=blank_total,
         missing_labels=missing_total, replaced_rows=replaced, parts=parts, classes=classes, label_targets=label_targets,
         token_counts=token_counts, length_counts=length_counts, language_sample=sample.items,
-        seen_keys=np.union1d(distinct["train"], distinct["validation"]), test_fingerprint=test_fingerprint,
+        seen_keys=np.union1d(distinct["train"], distinct["validation"]), test_keys=distinct["test"],
+        test_fingerprint=test_fingerprint,
         single_class_windows=sorted_check.single_class if len(classes) > 1 else 0, window_rows=window_rows, stamp=stamp,
         seconds=time.perf_counter() - started,
     )
