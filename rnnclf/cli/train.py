@@ -39,7 +39,11 @@ def add_data_arguments(parser: argparse.ArgumentParser):
 def register(subparsers) -> argparse.ArgumentParser:
     """Add the ``train`` command to the main parser's ``subparsers``."""
     parser = subparsers.add_parser("train", help="train a model and save it as a run")
-    add_data_arguments(parser)
+    data = add_data_arguments(parser)
+    data.add_argument("--stream", action="store_true",
+                      help="read --csv a chunk at a time, so memory stays flat whatever its size: rows are split by a "
+                           "hash of their text (not stratified) and duplicates are kept within their part "
+                           "(automatic for files over the in-memory limit)")
     model = parser.add_argument_group("model (override the preset)")
     model.add_argument("--preset", help="named settings: quick, balanced, glove-bigru, default-sentiment")
     model.add_argument("--cell", dest="cell_type", help="rnn | lstm | gru")
@@ -113,6 +117,15 @@ def _train(args) -> int:
     dataset = args.dataset or (None if args.csv else preset.get("dataset"))
     if not dataset and not args.csv:
         raise InputError("No training data: pass --dataset NAME (see `rnnclf datasets list`) or --csv PATH.")
+    stream = bool(args.stream)
+    if args.csv and not stream and not dataset:
+        from rnnclf.data.paths import check_input_file
+        from rnnclf.experiments.runner import too_big_for_memory
+
+        reason = too_big_for_memory(check_input_file(args.csv))
+        if reason:
+            print(f"note: {reason}: training by streaming it (as with --stream)", file=sys.stderr)
+            stream = True
     spec = TrainSpec(
         dataset=dataset,
         csv=args.csv,
@@ -126,6 +139,7 @@ def _train(args) -> int:
         overwrite=args.overwrite,
         output_dir=args.output,
         strategy=args.strategy,
+        stream=stream,
     )
     progress = combine(TerminalProgress(), ProgressFile(args.progress_file) if args.progress_file else None)
     result = run_training(spec, progress=progress)
