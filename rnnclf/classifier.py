@@ -340,7 +340,12 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
                            **{**batches, "shuffle": True})
         validation = (CsvBatches(counts, self.encoder_, "validation", batch_size=self.batch_size * 2, **batches)
                       if counts.parts["validation"].rows else None)
-        self._train_batches(train, validation, _rows_per_second(report, train.rows), tensorboard_dir, strategy)
+        try:
+            self._train_batches(train, validation, _rows_per_second(report, train.rows), tensorboard_dir, strategy)
+        except Exception:
+            # The training source runs inside tf.data, which rewraps its errors: say plainly when the file moved on.
+            counts.check_unchanged()
+            raise
 
         started = time.perf_counter()
         self.test_metrics_ = evaluate_batches(lambda ids: self.inference_function(ids).numpy(),

@@ -32,7 +32,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from rnnclf.csv_counts import WINDOW_ROWS, CsvCounts, file_stamp, usable_rows
+from rnnclf.csv_counts import WINDOW_ROWS, CsvCounts, usable_rows
 from rnnclf.data.splits import PARTS, hash_parts, text_keys
 from rnnclf.encoding import TextEncoder
 from rnnclf.errors import DatasetError, InputError
@@ -114,8 +114,7 @@ class CsvBatches:
     def _encoded_rows(self) -> Iterator[tuple[list[int], int]]:
         """``(ids, target)`` of every row of the part, in file order, read a chunk at a time."""
         counts, number = self.counts, PARTS.index(self.part)
-        if file_stamp(counts.layout.path) != counts.stamp:
-            raise _changed(counts)
+        counts.check_unchanged()
         found = 0
         for chunk in counts.layout.chunks(self.chunk_rows):
             texts, labels, _, _ = usable_rows(chunk)
@@ -124,12 +123,8 @@ class CsvBatches:
             for index in chosen:
                 yield self.encoder.encode(texts[index]).ids, counts.label_targets[labels[index]]
         if found != self.rows:
-            raise _changed(counts)
-
-
-def _changed(counts: CsvCounts) -> DatasetError:
-    return DatasetError(f"{counts.layout.path} changed since it was counted (its rows or size differ): training reads it "
-                        "again every epoch, so leave the file alone while training, then start again.")
+            raise DatasetError(f"{counts.layout.path} now has {found} rows in its {self.part} part, not the {self.rows} "
+                               "counted: leave the file alone while training, then start again.")
 
 
 def evaluate_batches(predict: Callable[[np.ndarray], np.ndarray], batches: CsvBatches, classes: np.ndarray) -> dict:

@@ -126,6 +126,16 @@ class CsvCounts:
     stamp: tuple[int, int]
     seconds: float
 
+    def check_unchanged(self) -> None:
+        """Refuse a file that changed since it was counted: its rows would no longer match the counts.
+
+        Raises:
+            DatasetError: the file's size or modification time differs from when it was counted.
+        """
+        if file_stamp(self.layout.path) != self.stamp:
+            raise DatasetError(f"{self.layout.path} changed since it was counted (its size or time differ): training "
+                               "reads it again every epoch, so leave the file alone while training, then start again.")
+
     def class_counts(self, part: str) -> np.ndarray:
         """Rows of each class (indexed like ``classes``) in ``part``."""
         counts = np.zeros(len(self.classes), dtype=np.int64)

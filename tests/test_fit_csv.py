@@ -80,3 +80,17 @@ def test_a_bad_file_fails_before_tensorflow_work_with_what_to_do(tmp_path):
         RNNTextClassifier(epochs=1).fit_csv(path)
     with pytest.raises(DatasetError, match="No column named 'review' for the texts"):
         RNNTextClassifier(epochs=1).fit_csv(path, text_column="review")
+
+
+def test_a_file_changed_during_training_stops_it_with_a_plain_message(marker_csv, tmp_path):
+    path, texts, labels = marker_csv
+    changing = tmp_path / "changing.csv"
+    changing.write_bytes(path.read_bytes())
+
+    def append_after_the_first_epoch(event):
+        if event["stage"] == "epoch" and event["epoch"] == 1:
+            with open(changing, "a", encoding="utf-8") as stream:
+                stream.write("a late zing row,positive\n")
+
+    with pytest.raises(DatasetError, match="changed since it was counted.*leave the file alone while training"):
+        RNNTextClassifier(cell_type="gru", **{**TINY_PARAMS, "epochs": 3}).fit_csv(changing, progress=append_after_the_first_epoch)
