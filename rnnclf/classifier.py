@@ -316,8 +316,10 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         window_rows = WINDOW_ROWS if window_rows is None else int(window_rows)
         layout = csv_layout(path, text_column, label_column, labels=True)
         encoder = TextEncoder(**{name: getattr(self, name) for name in _ENCODER_PARAMS})
+        counting = _CountingProgress(report, layout.path.stat().st_size)
         counts = count_csv(layout, encoder, validation_size=validation_size, test_size=test_size, window_rows=window_rows,
-                           progress=_counting_progress(report, layout.path.stat().st_size))
+                           progress=counting)
+        counting.finish(counts.rows_read, counts.seconds)
         # TensorFlow loads here, after the file was read once: a bad file fails before it.
         from rnnclf.csv_batches import CsvBatches, evaluate_batches
         from rnnclf.training import make_strategy, seed_everything
@@ -721,23 +723,27 @@ def _seen_keys(keys: np.ndarray, source: "RNNTextClassifier | None"):
     return np.unique(keys)
 
 
-def _counting_progress(report: Callable[[dict], object], total_bytes: int, interval: float = 0.5):
-    """A :func:`~rnnclf.csv_counts.count_csv` progress callback sending ``stage="count"`` events to ``report``,
-    at most every ``interval`` seconds (and once at the end, with ``done``)."""
-    started, last = time.perf_counter(), [0.0]
+class _CountingProgress:
+    """Progress of :func:`~rnnclf.csv_counts.count_csv` as ``stage="count"`` events: at most every ``interval``
+    seconds while counting (a share of the file's bytes), then once when done (:meth:`finish`)."""
 
-    def counted(rows: int, bytes_read: int) -> None:
-        now = time.perf_counter()
-        done = bytes_read >= total_bytes
-        if not done and now - last[0] < interval:
-            return
-        last[0], seconds = now, now - started
+    def __init__(self, report: Callable[[dict], object], total_bytes: int, interval: float = 0.5):
+        self.report, self.total_bytes, self.interval = report, max(int(total_bytes), 1), interval
+        self.started = self.last = time.perf_counter()
+
+    def _send(self, rows: int, seconds: float, fraction: float, done: bool) -> None:
         rate = rows / seconds if seconds > 0 else 0.0
-        report({"stage": "count", "fraction": min(1.0, bytes_read / max(total_bytes, 1)), "rows": rows, "seconds": seconds,
-                "rows_per_second": rate, "done": done,
-                "message": f"{'counted' if done else 'counting'} {rows:,} rows · {rate:,.0f} rows/s"})
+        self.report({"stage": "count", "fraction": fraction, "rows": rows, "seconds": seconds, "rows_per_second": rate,
+                     "done": done, "message": f"{'counted' if done else 'counting'} {rows:,} rows · {rate:,.0f} rows/s"})
 
-    return counted
+    def __call__(self, rows: int, bytes_read: int) -> None:
+        now = time.perf_counter()
+        if now - self.last >= self.interval:
+            self.last = now
+            self._send(rows, now - self.started, min(0.99, bytes_read / self.total_bytes), done=False)
+
+    def finish(self, rows: int, seconds: float) -> None:
+        self._send(rows, seconds, 1.0, done=True)
 
 
 def _rows_per_second(report: Callable[[dict], object], rows: int):

@@ -59,7 +59,8 @@ def test_the_streamed_model_learns_and_records_the_parts_the_hash_gives(streamed
 def test_progress_counts_rows_then_trains_with_rows_per_second(streamed):
     _, events = streamed
     counted = [event for event in events if event["stage"] == "count"]
-    assert counted[-1]["done"] and counted[-1]["rows"] == 612 and counted[-1]["rows_per_second"] > 0
+    assert [event["done"] for event in counted].count(True) == 1 == counted[-1]["done"]  # one final line, at the end
+    assert counted[-1]["rows"] == 612 and counted[-1]["rows_per_second"] > 0 and counted[-1]["fraction"] == 1.0
     epochs = [event for event in events if event["stage"] == "epoch"]
     assert epochs and all(event["rows_per_second"] > 0 for event in epochs)
     assert events.index(counted[-1]) < events.index(epochs[0])
