@@ -40,6 +40,11 @@ class TerminalProgress:
         self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
 
     def __call__(self, event: dict) -> None:
+        if event.get("stage") == "notice":  # a one-line note for the person, not a step of the work
+            message = str(event.get("message", ""))
+            self.stream.write(("\r" + message.ljust(150) if self.interactive else message) + "\n")
+            self.stream.flush()
+            return
         line = f"{format_bar(event.get('fraction', 0.0))} {_describe(event)}"
         if self.interactive:
             self.stream.write("\r" + line[:150].ljust(150))

@@ -117,15 +117,6 @@ def _train(args) -> int:
     dataset = args.dataset or (None if args.csv else preset.get("dataset"))
     if not dataset and not args.csv:
         raise InputError("No training data: pass --dataset NAME (see `rnnclf datasets list`) or --csv PATH.")
-    stream = bool(args.stream)
-    if args.csv and not stream and not dataset:
-        from rnnclf.data.paths import check_input_file
-        from rnnclf.experiments.runner import too_big_for_memory
-
-        reason = too_big_for_memory(check_input_file(args.csv))
-        if reason:
-            print(f"note: {reason}: training by streaming it (as with --stream)", file=sys.stderr)
-            stream = True
     spec = TrainSpec(
         dataset=dataset,
         csv=args.csv,
@@ -139,7 +130,7 @@ def _train(args) -> int:
         overwrite=args.overwrite,
         output_dir=args.output,
         strategy=args.strategy,
-        stream=stream,
+        stream=args.stream,
     )
     progress = combine(TerminalProgress(), ProgressFile(args.progress_file) if args.progress_file else None)
     result = run_training(spec, progress=progress)

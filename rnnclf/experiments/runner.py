@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -110,6 +110,8 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
 
     Cheap checks (:func:`check_training_spec`) run first, so a bad name, parameter,
     path or read-only run store fails before any data is read or TensorFlow loads.
+    A CSV larger than the in-memory path reads is streamed (``spec.stream``), with a
+    ``stage="notice"`` event saying so.
 
     Returns:
         ``{"run": name, "path": str, "metrics": {...}, "dataset": {...}, "training": {...}}``
@@ -128,6 +130,9 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
         strategy = make_strategy(spec.strategy)
         report({"stage": "data", "fraction": 0.0,
                 "message": f"strategy {spec.strategy}: {strategy.num_replicas_in_sync} replica(s) in sync"})
+    if spec.csv and not spec.stream and (reason := too_big_for_memory(spec.csv)):
+        spec = replace(spec, stream=True)
+        report({"stage": "notice", "fraction": 0.0, "message": f"note: {reason}: training by streaming it (as with --stream)"})
     train = _train_streaming if spec.stream else _train_in_memory
     classifier, metrics, dataset, warnings = train(spec, report, strategy)
     for warning in warnings:
