@@ -460,6 +460,7 @@ def render() -> str:
         first_cue_section(load("first_cue")),
         streaming_section(load("streaming")),
         training_step_section(load("training_step")),
+        scale_section(load("scale")),
     ]
     return "\n\n".join(section.strip() for section in sections if section.strip()) + "\n"
 
@@ -531,6 +532,112 @@ def training_step_section(result: dict | None) -> str:
     lines += ["", f"{result['texts']:,} training texts of `{result['dataset']}`, batch {result['batch_size']}, sizes "
               f"{result['sizes']}, {result['epochs']} epochs × {result['rounds']} rounds per loop "
               "(`.venv/bin/python bench/bench_training_step.py`).", "", machine_line(result)]
+
+
+SCALE_RSS_LIMIT_MB = 2048  # streaming training must peak under 2 GB at 1M rows, and at 10M rows by the fitted slope
+SCALE_SPEED_TARGET = 0.8  # ... at no less than 80 % of the in-memory path's rows/s
+SCALE_MEANINGFUL_ROWS = 100_000  # below this a process's fixed cost hides any per-row growth
+_SCALE_PATHS = ("train_streaming", "train_in_memory", "predict_streaming", "predict_in_memory")
+
+
+def _rss_fit(rows: list[dict], path: str) -> dict | None:
+    """Least-squares line of peak RSS (MB) against rows for one path; ``None`` with fewer than two sizes."""
+    points = [(row["rows"], row[path]["peak_rss_mb"]) for row in rows if "peak_rss_mb" in row.get(path, {})]
+    if len({rows for rows, _ in points}) < 2:
+        return None
+    slope, intercept = statistics.linear_regression([x for x, _ in points], [y for _, y in points])
+    return {"kb_per_row": slope * 1024, "intercept_mb": intercept, "at_1m_mb": intercept + slope * 1e6,
+            "at_10m_mb": intercept + slope * 1e7, "sizes": len(points)}
+
+
+def _speed_ratios(rows: list[dict], kind: str) -> list[tuple[int, float]]:
+    """Streaming rows/s over in-memory rows/s at each size where both ran, for ``kind`` (train or predict)."""
+    return [(row["rows"], row[f"{kind}_streaming"]["rows_per_second"] / row[f"{kind}_in_memory"]["rows_per_second"])
+            for row in rows if "rows_per_second" in row[f"{kind}_in_memory"]]
+
+
+def scale_analysis(result: dict) -> dict:
+    """Slopes, extrapolations and the verdicts of section 13, all from ``scale.json``'s measurements.
+
+    Returns ``{"fits": {path: fit | None}, "verdicts": {name: {"value", "met", "basis"}}, "lines": [sentences]}``.
+    """
+    rows = sorted(result["rows"], key=lambda row: row["rows"])
+    fits = {path: _rss_fit(rows, path) for path in _SCALE_PATHS}
+    verdicts, lines = {}, []
+    measured = [row["train_streaming"]["peak_rss_mb"] for row in rows if row["rows"] == 1_000_000]
+    stream_fit = fits["train_streaming"]
+    if measured:
+        verdicts["train_rss_1m"] = {"value": measured[0], "basis": "measured"}
+    elif stream_fit:
+        verdicts["train_rss_1m"] = {"value": stream_fit["at_1m_mb"], "basis": "by slope"}
+    if stream_fit:
+        verdicts["train_rss_10m"] = {"value": stream_fit["at_10m_mb"], "basis": "by slope"}
+    for name in ("train_rss_1m", "train_rss_10m"):
+        if name in verdicts:
+            verdicts[name]["met"] = verdicts[name]["value"] < SCALE_RSS_LIMIT_MB
+    for kind in ("train", "predict"):
+        ratios = _speed_ratios(rows, kind)
+        if ratios:
+            worst = min(ratios, key=lambda pair: pair[1])
+            verdicts[f"{kind}_speed"] = {"value": worst[1], "basis": f"lowest of {len(ratios)} size(s), at {worst[0]:,} rows",
+                                         "met": worst[1] >= SCALE_SPEED_TARGET}
+    for path, fit in fits.items():
+        if fit:
+            lines.append(f"{path.replace('_', ' ')}: peak RSS grows {fit['kb_per_row']:.3f} KB per row (fit over "
+                         f"{fit['sizes']} sizes); by that slope {fit['at_1m_mb']:,.0f} MB at 1,000,000 rows and "
+                         f"{fit['at_10m_mb']:,.0f} MB at 10,000,000.")
+    names = {"train_rss_1m": f"Streaming training peak RSS at 1,000,000 rows < {SCALE_RSS_LIMIT_MB:,} MB",
+             "train_rss_10m": f"Streaming training peak RSS at 10,000,000 rows < {SCALE_RSS_LIMIT_MB:,} MB",
+             "train_speed": f"Streaming training rows/s ≥ {SCALE_SPEED_TARGET:.0%} of in-memory",
+             "predict_speed": f"Streaming prediction rows/s ≥ {SCALE_SPEED_TARGET:.0%} of in-memory"}
+    for name, title in names.items():
+        if name in verdicts:
+            verdict_entry = verdicts[name]
+            value = (f"{verdict_entry['value']:,.0f} MB" if name.startswith("train_rss")
+                     else f"{verdict_entry['value']:.0%}")
+            lines.append(f"{title}: {value} ({verdict_entry['basis']}) — {verdict(verdict_entry['met'])}.")
+        else:
+            lines.append(f"{title}: not measured (needs two sizes, or both paths at one size).")
+    return {"fits": fits, "verdicts": verdicts, "lines": lines}
+
+
+def scale_section(result: dict | None) -> str:
+    lines = ["## 13. Streaming training: memory and speed as a labelled CSV grows", "",
+             "`rnnclf train --csv FILE --stream` (one counting pass, then every epoch streamed from the file in bounded "
+             "windows) against the in-memory `rnnclf train --csv FILE` (read, deduplicate, split and encode everything "
+             "first), and `rnnclf predict --input FILE` (streaming) against `predictions_frame` on the whole column. "
+             "Inputs are generated at bench time (English corpora resampled with word dropout). Each measurement is a "
+             "fresh process: peak RSS is its `ru_maxrss`, rows/s count from process start.", ""]
+    if result is None or not result.get("rows"):
+        return "\n".join(lines + [not_run(".venv/bin/python bench/bench_scale.py")])
+    recipe = result.get("recipe", {})
+    lines.append(f"Training: preset `{recipe.get('preset')}` for {recipe.get('epochs')} epoch; prediction with the "
+                 "streamed run.")
+    lines.append("")
+
+    def cells(entry: dict) -> list[str]:
+        if "refused" in entry:
+            return ["refused", "-"]
+        return [f"{entry['peak_rss_mb']:,.0f}", f"{entry['rows_per_second']:,.0f}"]
+
+    table_rows = []
+    for row in sorted(result["rows"], key=lambda row: row["rows"]):
+        epoch = row["train_streaming"].get("epoch_rows_per_second")
+        memory_epoch = row["train_in_memory"].get("epoch_rows_per_second")
+        table_rows.append([f"{row['rows']:,}", f"{row['input_mb']:.1f}", *cells(row["train_streaming"]),
+                           *cells(row["train_in_memory"]), f"{epoch:,.0f}" if epoch else "-",
+                           f"{memory_epoch:,.0f}" if memory_epoch else "-", *cells(row["predict_streaming"]),
+                           *cells(row["predict_in_memory"])])
+    lines.append(table(["rows", "input MB", "train stream MB", "train stream rows/s", "train memory MB",
+                        "train memory rows/s", "stream epoch rows/s", "memory epoch rows/s", "predict stream MB",
+                        "predict stream rows/s", "predict memory MB", "predict memory rows/s"], table_rows))
+    lines += ["", *scale_analysis(result)["lines"]]
+    largest = max(row["rows"] for row in result["rows"])
+    if largest < SCALE_MEANINGFUL_ROWS:
+        lines += ["", f"Smoke run: the largest input has {largest:,} rows, under {SCALE_MEANINGFUL_ROWS:,}; at such sizes "
+                  "the fixed cost of a process (TensorFlow's import, ~750 MB and seconds) and the machine's other load "
+                  "decide every figure, so these slopes and verdicts say nothing about scale yet."]
+    lines += ["", machine_line(result)]
     return "\n".join(lines)
 
 

@@ -31,8 +31,13 @@ from rnnclf.coverage import WordCoverage, word_coverage
 from rnnclf.data.embeddings import PRETRAINED_EMBEDDINGS
 from rnnclf.encoding import TextEncoder
 from rnnclf.errors import InputError
-from rnnclf.language import language_shares, main_languages
-from rnnclf.sampling import class_weights, hold_out
+from rnnclf.language import (
+    LANGUAGE_SAMPLE,
+    evenly_spaced,
+    language_shares,
+    main_languages,
+)
+from rnnclf.sampling import class_weights, class_weights_from_counts, hold_out
 from rnnclf.store import embedding_width, model_from_bytes, model_to_bytes
 from rnnclf.text import TOKENIZERS
 from rnnclf.validation import (
@@ -226,14 +231,10 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         texts, targets, validation = self._check_fit_inputs(texts, labels, validation_data)
         seen_texts = texts + (list(validation[0]) if validation is not None else [])
         # TensorFlow loads here, after every cheap check: a bad parameter or label fails in milliseconds.
-        from rnnclf.training import (
-            InMemoryBatches,
-            make_strategy,
-            seed_everything,
-            train_model,
-        )
+        from rnnclf.data.splits import text_keys
+        from rnnclf.training import InMemoryBatches, make_strategy, seed_everything
 
-        strategy = make_strategy(strategy or "default") if strategy is None or isinstance(strategy, str) else strategy
+        strategy = make_strategy(strategy)
         seed_everything(self.seed)
         weights = class_weights(targets, self.classes_, self.class_weight)  # checks a dict's labels now
         if validation is None and self.validation_fraction and self.patience is not None:
@@ -241,7 +242,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             validation = tuple(held_out) if held_out[0] is not None else None
 
         encoder_params = {name: getattr(self, name) for name in _ENCODER_PARAMS}
-        self.languages_ = language_shares(_evenly_spaced(texts, LANGUAGE_SAMPLE))
+        self.languages_ = language_shares(evenly_spaced(texts, LANGUAGE_SAMPLE))
         source = load_run(self.init_from) if self.init_from is not None else None
         self.encoder_ = TextEncoder(**encoder_params).fit(
             texts, starting_vocabulary=source.encoder_.vocabulary_ if source is not None else None)
@@ -249,21 +250,132 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         with strategy.scope():
             self.model_ = self._build_network()
             self.transfer_ = self._transfer_from(source) if source is not None else None
-        self.seen_text_keys_ = _seen_keys(seen_texts, source)
+        self.seen_text_keys_ = _seen_keys(text_keys(seen_texts), source)
         if validation is not None and len(validation[0]):
             validation = (self.encoder_.encode_ids(validation[0]), validation[1])
         else:
             validation = None
 
-        started = time.perf_counter()
         train_batches = InMemoryBatches(sequences, targets, None if weights is None else weights[targets],
                                         batch_size=self.batch_size, seed=self.seed, shuffle=True)
         validation_batches = None if validation is None else InMemoryBatches(
             validation[0], validation[1], batch_size=self.batch_size * 2, seed=self.seed, shuffle=False)
+        self._train_batches(train_batches, validation_batches, progress, tensorboard_dir, strategy, jit_compile)
+        return self
+
+    def fit_csv(
+        self,
+        path: str | Path,
+        *,
+        text_column: str | None = None,
+        label_column: str | None = None,
+        validation_size: float = 0.1,
+        test_size: float = 0.2,
+        progress: Callable[[ProgressEvent], object] | None = None,
+        tensorboard_dir: str | Path | None = None,
+        strategy=None,
+        jit_compile: bool = False,
+        window_rows: int | None = None,
+    ) -> "RNNTextClassifier":
+        """Train on a labelled CSV/TSV of any size by streaming it, then score its test part; return ``self``.
+
+        Memory stays flat: one counting pass (:func:`rnnclf.csv_counts.count_csv`) gathers
+        the class counts, the training tokens' counts and length histogram the encoder is
+        fitted from (:meth:`~rnnclf.encoding.TextEncoder.fit_counts`, the vocabulary ``fit``
+        would build), then every epoch reads the file again in bounded windows
+        (:class:`rnnclf.csv_batches.CsvBatches`). Each row's part is decided by a hash
+        of its normalised text (:func:`~rnnclf.data.splits.hash_parts`): stable across
+        runs, duplicates never on two sides, shares near (not exactly) the ones asked
+        for, not stratified. What is kept per row is its text's 8-byte fingerprint
+        (``seen_text_keys_``, as ``fit`` keeps them): 80 MB for 10 million rows.
+
+        Besides what ``fit`` learns, sets ``test_metrics_`` (as :meth:`evaluate` gives them,
+        for the test part) and ``csv_report_`` (sizes, class counts, dropped rows,
+        duplicates, the test part's fingerprint, warnings — JSON-safe).
+
+        Args:
+            path: the CSV/TSV file (read as :func:`rnnclf.data.csv_import.read_table` reads one).
+            text_column, label_column: its columns. Default: guessed.
+            validation_size: share of rows for early stopping (``0`` for none). Default: 0.1.
+            test_size: share of rows scored at the end. Default: 0.2.
+            progress: called with progress events: ``stage="count"`` while counting (with
+                ``rows`` and ``rows_per_second``), then training's (see ``fit``), with ``rows_per_second``.
+            tensorboard_dir: write TensorBoard logs here.
+            strategy: as in ``fit``. Every worker of a multi-worker run reads the whole file and keeps
+                its own batches (each needs the file at the same path).
+            jit_compile: as in ``fit``.
+            window_rows: rows gathered, shuffled and bucketed at once. Default:
+                :data:`rnnclf.csv_counts.WINDOW_ROWS` (16,384).
+
+        Example:
+            >>> clf = RNNTextClassifier(cell_type="gru", epochs=2).fit_csv("reviews.csv")  # doctest: +SKIP
+            >>> clf.test_metrics_["accuracy"], clf.csv_report_["sizes"]  # doctest: +SKIP
+            (0.91, {'train': 70021, 'validation': 9985, 'test': 19994})
+        """
+        from rnnclf.csv_counts import WINDOW_ROWS, count_csv
+        from rnnclf.streaming import csv_layout
+
+        self._validate_params()
+        self._check_transfer()
+        report = progress or (lambda event: None)
+        window_rows = WINDOW_ROWS if window_rows is None else int(window_rows)
+        layout = csv_layout(path, text_column, label_column, labels=True)
+        encoder = TextEncoder(**{name: getattr(self, name) for name in _ENCODER_PARAMS})
+        counting = _CountingProgress(report, layout.path.stat().st_size)
+        counts = count_csv(layout, encoder, validation_size=validation_size, test_size=test_size, window_rows=window_rows,
+                           progress=counting)
+        counting.finish(counts.rows_read, counts.seconds)
+        # TensorFlow loads here, after the file was read once: a bad file fails before it.
+        from rnnclf.csv_batches import CsvBatches, evaluate_batches
+        from rnnclf.training import make_strategy, seed_everything
+
+        strategy = make_strategy(strategy)
+        seed_everything(self.seed)
+        self.classes_ = counts.classes
+        weights = class_weights_from_counts(counts.class_counts("train"), self.classes_, self.class_weight)
+        self.languages_ = language_shares(counts.language_sample)
+        source = load_run(self.init_from) if self.init_from is not None else None
+        self.encoder_ = encoder.fit_counts(counts.token_counts, counts.length_counts,
+                                           starting_vocabulary=source.encoder_.vocabulary_ if source is not None else None)
+        counts.token_counts.clear()  # the vocabulary is fitted: the counts of every token are no longer needed
+        with strategy.scope():
+            self.model_ = self._build_network()
+            self.transfer_ = self._transfer_from(source) if source is not None else None
+        self.seen_text_keys_ = _seen_keys(counts.seen_keys, source)
+        batches = dict(shuffle=False, seed=self.seed, window_rows=window_rows)
+        train = CsvBatches(counts, self.encoder_, "train", batch_size=self.batch_size, class_weights=weights,
+                           **{**batches, "shuffle": True})
+        validation = (CsvBatches(counts, self.encoder_, "validation", batch_size=self.batch_size * 2, **batches)
+                      if counts.parts["validation"].rows else None)
+        try:
+            self._train_batches(train, validation, _rows_per_second(report, train.rows), tensorboard_dir, strategy,
+                                jit_compile)
+        except Exception:
+            # The training source runs inside tf.data, which rewraps its errors: say plainly when the file moved on.
+            counts.check_unchanged()
+            raise
+
+        started = time.perf_counter()
+        self.test_metrics_ = evaluate_batches(lambda ids: self.inference_function(ids).numpy(),
+                                              CsvBatches(counts, self.encoder_, "test", batch_size=PREDICT_CHUNK, **batches),
+                                              self.classes_)
+        self.test_metrics_["evaluation_seconds"] = time.perf_counter() - started
+        self.csv_report_ = {**counts.report(), "test_fingerprint": counts.test_fingerprint, "warnings": counts.warnings()}
+        if source is not None:
+            earlier = getattr(source, "seen_text_keys_", None)
+            self.csv_report_["test_texts_seen_before"] = None if earlier is None else int(np.isin(counts.test_keys, earlier).sum())
+        return self
+
+    def _train_batches(self, train, validation, progress, tensorboard_dir, strategy, jit_compile: bool) -> None:
+        """Train ``model_`` on batch sources (:class:`rnnclf.training.BatchSource`) and record what training did
+        (``history_``, ``best_epoch_`` …)."""
+        from rnnclf.training import train_model
+
+        started = time.perf_counter()
         result = train_model(
             self.model_,
-            train_batches,
-            validation_batches=validation_batches,
+            train,
+            validation_batches=validation,
             epochs=self.epochs,
             patience=self.patience,
             progress=progress,
@@ -277,7 +389,6 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
         self.best_epoch_ = result["best_epoch"]
         self.epochs_run_ = result["epochs_run"]
         self._inference = None
-        return self
 
     def _transfer_from(self, source: "RNNTextClassifier") -> dict:
         """Copy ``source``'s weights into the freshly built model; the facts of what was copied."""
@@ -572,7 +683,7 @@ class RNNTextClassifier(ClassifierMixin, BaseEstimator):
             setattr(classifier, attribute + "_", meta.get(attribute))
         # Runs saved before languages were recorded: the script of their vocabulary tells.
         classifier.languages_ = meta.get("languages") or language_shares(
-            _evenly_spaced(files.encoder.vocabulary_[2:], LANGUAGE_SAMPLE))
+            evenly_spaced(files.encoder.vocabulary_[2:], LANGUAGE_SAMPLE))
         # The model's embedding layer knows the width really used (runs before 0.2 did not record it).
         classifier.embedding_dim_ = embedding_width(files.model)
         classifier.seen_text_keys_ = files.seen_text_keys
@@ -608,11 +719,9 @@ def transfer_settings(run: str | Path) -> dict:
     return settings
 
 
-def _seen_keys(texts: Sequence[str], source: "RNNTextClassifier | None"):
-    """Sorted unique fingerprints of ``texts`` and of everything ``source`` saw (``None`` if that is unknown)."""
-    from rnnclf.data.splits import text_keys
-
-    keys = text_keys(texts)
+def _seen_keys(keys: np.ndarray, source: "RNNTextClassifier | None"):
+    """Sorted unique ``keys`` (:func:`~rnnclf.data.splits.text_keys`) and those of everything ``source`` saw
+    (``None`` if that is unknown)."""
     if source is not None:
         earlier = getattr(source, "seen_text_keys_", None)
         if earlier is None:
@@ -621,8 +730,42 @@ def _seen_keys(texts: Sequence[str], source: "RNNTextClassifier | None"):
     return np.unique(keys)
 
 
-# Detecting the language of this many training texts (evenly spaced) is plenty and takes well under a second.
-LANGUAGE_SAMPLE = 5000
+class _CountingProgress:
+    """Progress of :func:`~rnnclf.csv_counts.count_csv` as ``stage="count"`` events: at most every ``interval``
+    seconds while counting (a share of the file's bytes), then once when done (:meth:`finish`)."""
+
+    def __init__(self, report: Callable[[dict], object], total_bytes: int, interval: float = 0.5):
+        self.report, self.total_bytes, self.interval = report, max(int(total_bytes), 1), interval
+        self.started = self.last = time.perf_counter()
+
+    def _send(self, rows: int, seconds: float, fraction: float, done: bool) -> None:
+        rate = rows / seconds if seconds > 0 else 0.0
+        self.report({"stage": "count", "fraction": fraction, "rows": rows, "seconds": seconds, "rows_per_second": rate,
+                     "done": done, "message": f"{'counted' if done else 'counting'} {rows:,} rows · {rate:,.0f} rows/s"})
+
+    def __call__(self, rows: int, bytes_read: int) -> None:
+        now = time.perf_counter()
+        if now - self.last >= self.interval:
+            self.last = now
+            self._send(rows, now - self.started, min(0.99, bytes_read / self.total_bytes), done=False)
+
+    def finish(self, rows: int, seconds: float) -> None:
+        self._send(rows, seconds, 1.0, done=True)
+
+
+def _rows_per_second(report: Callable[[dict], object], rows: int):
+    """Training progress with ``rows_per_second`` added: training rows read per second since the epoch began."""
+    epoch_started = [time.perf_counter()]
+
+    def forward(event: dict):
+        now = time.perf_counter()
+        done = rows if event.get("stage") == "epoch" else rows * int(event.get("batch", 0)) // max(int(event.get("batches", 1)), 1)
+        event = {**event, "rows_per_second": done / max(now - epoch_started[0], 1e-9)}
+        if event.get("stage") == "epoch":
+            epoch_started[0] = now
+        return report(event)
+
+    return forward
 
 
 def _refuse_empty(sequences) -> None:
@@ -631,12 +774,6 @@ def _refuse_empty(sequences) -> None:
     if empty:
         shown = ", ".join(str(position) for position in empty[:10])
         raise InputError(f"{len(empty)} text(s) are empty or whitespace only (positions {shown}): there is nothing to classify.")
-
-
-def _evenly_spaced(items: list, count: int) -> list:
-    if len(items) <= count:
-        return items
-    return [items[index] for index in np.linspace(0, len(items) - 1, count).astype(int)]
 
 
 def load_run(name_or_path: str | Path, root: str | Path | None = None) -> RNNTextClassifier:

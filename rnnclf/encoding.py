@@ -18,14 +18,14 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from rnnclf.errors import InputError
 from rnnclf.text import get_tokenizer, normalize_whitespace
 
-__all__ = ["TextEncoder", "EncodedText", "PAD_ID", "OOV_ID", "PAD_TOKEN", "OOV_TOKEN"]
+__all__ = ["TextEncoder", "EncodedText", "histogram_percentile", "PAD_ID", "OOV_ID", "PAD_TOKEN", "OOV_TOKEN"]
 
 PAD_ID = 0
 OOV_ID = 1
@@ -168,17 +168,49 @@ class TextEncoder:
                 tokens it lacks follow, at most ``max_tokens - 2`` of them.
         """
         self._validate()
-        counts: Counter[str] = Counter()
-        lengths = []
+        token_counts, length_counts = self.count_texts(texts)
+        return self.fit_counts(token_counts, length_counts, starting_vocabulary=starting_vocabulary)
+
+    def count_texts(self, texts: Iterable[str], token_counts: Counter | None = None,
+                    length_counts: Counter | None = None) -> tuple[Counter, Counter]:
+        """Add ``texts`` to running counts: ``(token → occurrences, token count of a text → texts)``.
+
+        What :meth:`fit_counts` needs, gathered a chunk at a time when the texts do
+        not fit in memory (the counters grow with the vocabulary, not with the rows).
+
+        >>> tokens, lengths = TextEncoder().count_texts(["So good", "so so bad"])
+        >>> tokens["so"], dict(lengths)
+        (3, {2: 1, 3: 1})
+        """
+        token_counts = Counter() if token_counts is None else token_counts
+        length_counts = Counter() if length_counts is None else length_counts
         for text in texts:
             tokens, _ = self.split(text)
-            counts.update(self._key(token) for token in tokens)
-            lengths.append(len(tokens))
-        if not lengths:
+            token_counts.update(self._key(token) for token in tokens)
+            length_counts[len(tokens)] += 1
+        return token_counts, length_counts
+
+    def fit_counts(self, token_counts: Mapping[str, int], length_counts: Mapping[int, int], *,
+                   starting_vocabulary: Sequence[str] | None = None) -> "TextEncoder":
+        """Fit from counts instead of texts: the same ``vocabulary_``, ``max_length_`` and ``length_stats_`` as
+        :meth:`fit` on the texts the counts came from (see :meth:`count_texts`).
+
+        Args:
+            token_counts: occurrences of each token (already lower-cased when ``lowercase``).
+            length_counts: how many texts have each token count.
+            starting_vocabulary: as in :meth:`fit`.
+
+        >>> counted = TextEncoder(max_length=4).fit_counts({"so": 3, "good": 1, "bad": 1}, {2: 1, 3: 1})
+        >>> counted.vocabulary_ == TextEncoder(max_length=4).fit(["So good", "so so bad"]).vocabulary_
+        True
+        """
+        self._validate()
+        texts = sum(int(count) for count in length_counts.values())
+        if not texts:
             raise InputError("Cannot fit a TextEncoder on zero texts: pass at least one training text.")
         # Most frequent first; ties broken alphabetically so the vocabulary is reproducible.
         ranked = sorted(
-            (item for item in counts.items() if item[1] >= self.min_frequency),
+            (item for item in token_counts.items() if item[1] >= self.min_frequency),
             key=lambda item: (-item[1], item[0]),
         )
         if starting_vocabulary is not None:
@@ -192,19 +224,21 @@ class TextEncoder:
             kept = [token for token, _ in ranked[: int(self.max_tokens) - 2]]
             self.vocabulary_ = [PAD_TOKEN, OOV_TOKEN] + kept
         self._index = {token: position for position, token in enumerate(self.vocabulary_)}
+        lengths, counts = _sorted_histogram(length_counts)
         if self.max_length is not None:
             self.max_length_ = int(self.max_length)
         else:
             # A percentile, not the maximum: one 5,000-token outlier must not make
             # every batch 5,000 steps long.
-            self.max_length_ = max(1, int(math.ceil(np.percentile(lengths, self.length_percentile))))
+            self.max_length_ = max(1, int(math.ceil(histogram_percentile(lengths, counts, self.length_percentile))))
         self.length_stats_ = {
-            "texts": len(lengths),
-            "mean": float(np.mean(lengths)),
-            "p50": float(np.percentile(lengths, 50)),
-            "p95": float(np.percentile(lengths, 95)),
-            "p99": float(np.percentile(lengths, 99)),
-            "max": int(np.max(lengths)),
+            "texts": texts,
+            # The exact integer total over the count, as np.mean of the lengths gives it (sums of integers are exact).
+            "mean": sum(int(length) * int(count) for length, count in zip(lengths, counts)) / texts,
+            "p50": histogram_percentile(lengths, counts, 50),
+            "p95": histogram_percentile(lengths, counts, 95),
+            "p99": histogram_percentile(lengths, counts, 99),
+            "max": int(lengths[-1]),
         }
         return self
 
@@ -298,3 +332,34 @@ class TextEncoder:
     def __repr__(self) -> str:
         state = f", vocabulary_size={len(self.vocabulary_)}, max_length_={self.max_length_}" if self.is_fitted else ""
         return f"TextEncoder(tokenizer={self.tokenizer!r}, max_tokens={self.max_tokens}{state})"
+
+
+def _sorted_histogram(length_counts: Mapping[int, int]) -> tuple[list[int], list[int]]:
+    """The lengths that occur, ascending, and how many texts have each."""
+    pairs = sorted((int(length), int(count)) for length, count in length_counts.items() if count)
+    return [length for length, _ in pairs], [count for _, count in pairs]
+
+
+def histogram_percentile(values: Sequence[int], counts: Sequence[int], percentile: float) -> float:
+    """``np.percentile`` of the data a histogram describes, to the last bit, without expanding it.
+
+    ``values`` ascending, ``counts[i]`` occurrences of ``values[i]``. Follows numpy's
+    default (``method="linear"``) step by step: the virtual index ``(n - 1) * q``,
+    its two neighbouring order statistics, and numpy's interpolation (which
+    counts back from the upper neighbour when the fraction is at least one half).
+
+    >>> histogram_percentile([1, 2, 10], [2, 1, 1], 50) == float(np.percentile([1, 1, 2, 10], 50))
+    True
+    """
+    total = sum(counts)
+    if not total:
+        raise InputError("Cannot take a percentile of an empty histogram: it needs at least one value.")
+    q = float(percentile) / 100
+    virtual = (total - 1) * q
+    if virtual >= total - 1:
+        return float(values[-1])
+    below = math.floor(virtual)
+    ends = np.cumsum(counts)  # ends[i] = order statistics up to and including values[i]
+    lower, upper = (int(values[int(np.searchsorted(ends, index, side="right"))]) for index in (below, below + 1))
+    fraction, difference = virtual - below, upper - lower
+    return float(upper - difference * (1 - fraction)) if fraction >= 0.5 else float(lower + difference * fraction)

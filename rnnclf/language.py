@@ -26,7 +26,10 @@ import unicodedata
 from collections import Counter
 from typing import Iterable
 
-__all__ = ["LANGUAGE_NAMES", "detect_language", "language_shares", "main_languages", "script_of"]
+import numpy as np
+
+__all__ = ["LANGUAGE_NAMES", "LANGUAGE_SAMPLE", "EvenlySpacedSample", "detect_language", "evenly_spaced", "language_shares",
+           "main_languages", "script_of"]
 
 LANGUAGE_NAMES = {
     "zh": "Chinese",
@@ -114,3 +117,47 @@ def main_languages(shares: dict[str, float]) -> list[str]:
     ['latin']
     """
     return [language for language, share in shares.items() if share >= MAIN_LANGUAGE_SHARE and language != "none"]
+
+
+# Detecting the language of this many training texts (evenly spaced) is plenty and takes well under a second.
+LANGUAGE_SAMPLE = 5000
+
+
+def evenly_spaced(items: list, count: int) -> list:
+    """At most ``count`` of ``items``, evenly spaced from the first to the last.
+
+    >>> evenly_spaced(list(range(10)), 4)
+    [0, 3, 6, 9]
+    """
+    if len(items) <= count:
+        return items
+    return [items[index] for index in np.linspace(0, len(items) - 1, count).astype(int)]
+
+
+class EvenlySpacedSample:
+    """An evenly spaced sample of a stream whose length is unknown, in bounded memory.
+
+    Keeps every ``stride``-th item; when more than ``2 * size`` are kept it drops
+    every other one and doubles the stride, so the kept items stay evenly spaced
+    over everything seen so far. :attr:`items` ends with at most ``size`` of them.
+
+    >>> sample = EvenlySpacedSample(3)
+    >>> sample.add(range(13))
+    >>> sample.items, sample.stride
+    ([0, 4, 12], 4)
+    """
+
+    def __init__(self, size: int):
+        self.size, self.stride, self.seen, self._kept = int(size), 1, 0, []
+
+    def add(self, items: Iterable) -> None:
+        for item in items:
+            if self.seen % self.stride == 0:
+                self._kept.append(item)
+                if len(self._kept) > 2 * self.size:
+                    self._kept, self.stride = self._kept[::2], self.stride * 2
+            self.seen += 1
+
+    @property
+    def items(self) -> list:
+        return evenly_spaced(self._kept, self.size)

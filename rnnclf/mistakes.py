@@ -157,6 +157,12 @@ def rebuild_test_part(run: str | Path, *, root: str | Path | None = None) -> Tes
     meta = read_meta(directory)
     label = _run_label(run, directory, meta)
     recorded = (meta.get("dataset") or {}).get("fingerprint")
+    if ((meta.get("dataset") or {}).get("split") or {}).get("method") == "hash":
+        raise RunError(
+            f"Run {label!r} was trained by streaming its CSV (`rnnclf train --stream`): its test part is every row whose "
+            f"text hashes into it, scored without holding the file, so its texts cannot be listed here. Score the run "
+            f"on a labelled CSV of a size that fits in memory with `rnnclf evaluate --model {label} --csv FILE`."
+        )
     arguments, source = _data_source(meta, label)
     if not recorded:
         raise RunError(

@@ -16,7 +16,7 @@ import numpy as np
 from rnnclf.common import to_plain
 from rnnclf.errors import InputError
 
-__all__ = ["hold_out", "class_weights"]
+__all__ = ["hold_out", "class_weights", "class_weights_from_counts"]
 
 
 def hold_out(texts: list[str], targets: np.ndarray, fraction: float, seed: int):
@@ -40,11 +40,21 @@ def hold_out(texts: list[str], targets: np.ndarray, fraction: float, seed: int):
 def class_weights(targets: np.ndarray, classes: Sequence, class_weight) -> np.ndarray | None:
     """Weight of each class (indexed like ``classes``) for ``class_weight``: ``None``,
     ``"balanced"`` (inverse frequency, sklearn's formula) or ``{label: weight}``."""
+    return class_weights_from_counts(np.bincount(np.asarray(targets, dtype=np.int64), minlength=len(classes)), classes,
+                                     class_weight)
+
+
+def class_weights_from_counts(counts: np.ndarray, classes: Sequence, class_weight) -> np.ndarray | None:
+    """:func:`class_weights` from the number of training examples of each class (all a streamed file gives).
+
+    >>> class_weights_from_counts(np.array([3, 1]), ["neg", "pos"], "balanced").round(3).tolist()
+    [0.667, 2.0]
+    """
     if class_weight is None:
         return None
     if class_weight == "balanced":
-        counts = np.bincount(targets, minlength=len(classes)).astype("float64")
-        return len(targets) / (len(classes) * np.maximum(counts, 1))
+        counts = np.asarray(counts, dtype="float64")
+        return counts.sum() / (len(classes) * np.maximum(counts, 1))
     if isinstance(class_weight, dict):
         known = {str(to_plain(label)): index for index, label in enumerate(classes)}
         weights = np.ones(len(classes))

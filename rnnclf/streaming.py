@@ -28,8 +28,8 @@ from rnnclf.batch import COVERAGE_COLUMNS, flat_record, predict_records
 from rnnclf.common import to_json
 from rnnclf.data.decoding import decode_line, utf16_encoding
 
-__all__ = ["TextChunk", "read_text_chunks", "read_csv_chunks", "PredictionWriter", "StreamSummary", "stream_predictions",
-           "CHUNK_ROWS"]
+__all__ = ["TextChunk", "read_text_chunks", "read_csv_chunks", "CsvLayout", "csv_layout", "PredictionWriter", "StreamSummary",
+           "stream_predictions", "CHUNK_ROWS"]
 
 # Rows classified per step: big enough for full length buckets, small enough that memory stays flat.
 CHUNK_ROWS = 2048
@@ -39,12 +39,14 @@ _SAMPLE_BYTES = 65536
 @dataclass
 class TextChunk:
     """Consecutive rows of the input: ``texts[i]`` is row ``start + i``; ``problems`` maps a chunk position to why it
-    cannot be classified (e.g. not valid UTF-8); ``bytes_read`` is how far into the file the reader is."""
+    cannot be classified (e.g. not valid UTF-8); ``bytes_read`` is how far into the file the reader is; ``labels[i]``
+    is row ``start + i``'s label cell as written (CSV chunks read with a label column only)."""
 
     start: int
     texts: list[str]
     problems: dict[int, str] = field(default_factory=dict)
     bytes_read: int = 0
+    labels: list[str] | None = None
 
 
 def read_text_chunks(source: str | Path | BinaryIO, chunk_rows: int = CHUNK_ROWS) -> Iterator[TextChunk]:
@@ -85,17 +87,80 @@ def read_text_chunks(source: str | Path | BinaryIO, chunk_rows: int = CHUNK_ROWS
 
 
 def read_csv_chunks(path: str | Path, text_column: str, chunk_rows: int = CHUNK_ROWS) -> Iterator[TextChunk]:
-    """The ``text_column`` of a CSV/TSV, ``chunk_rows`` rows at a time.
-
-    The file's start (up to 64 KB, cut at a line end) goes through
-    :func:`rnnclf.data.csv_import.read_table_bytes` first, so a file it would refuse
-    (empty, binary, missing or repeated column …) is refused here with the same
-    message before anything is classified; its encoding and delimiter then read the rest.
+    """The ``text_column`` of a CSV/TSV, ``chunk_rows`` rows at a time (see :func:`csv_layout`).
 
     Raises:
         DatasetError: the file cannot be used (the message says why and what to do).
     """
-    from rnnclf.data.csv_import import read_table_bytes
+    return csv_layout(path, text_column).chunks(chunk_rows)
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """How to read a CSV/TSV a chunk at a time: its encoding, delimiter and the columns wanted.
+
+    Made by :func:`csv_layout` from the file's start; :meth:`chunks` reads the
+    whole file as often as asked (a training pass per epoch) without holding it.
+    """
+
+    path: Path
+    encoding: str
+    delimiter: str
+    text_column: str
+    label_column: str | None = None
+    columns: tuple[str, ...] = ()
+
+    def chunks(self, chunk_rows: int = CHUNK_ROWS) -> Iterator[TextChunk]:
+        """:class:`TextChunk` s of ``chunk_rows`` rows in file order, with ``labels`` when there is a label column.
+
+        Quoted cells may hold newlines and delimiters; a row is never cut between two chunks.
+        """
+        import pandas as pd
+
+        wanted = {self.text_column, self.label_column} - {None}
+        with open(self.path, "rb") as raw:
+            # Column names are compared stripped, as read_table shows them (" label" in a header is 'label').
+            reader = pd.read_csv(raw, sep=self.delimiter, usecols=lambda name: str(name).strip() in wanted, dtype=str,
+                                 keep_default_na=False, encoding=self.encoding, encoding_errors="replace",
+                                 chunksize=chunk_rows)
+            start = 0
+            for frame in reader:
+                frame.columns = [str(column).strip() for column in frame.columns]
+                texts = frame[self.text_column].tolist()
+                # A short row leaves its label cell NaN: a missing label like any blank one.
+                labels = frame[self.label_column].fillna("").tolist() if self.label_column else None
+                yield TextChunk(start, texts, {}, raw.tell(), labels)
+                start += len(texts)
+
+
+def csv_layout(path: str | Path, text_column: str | None = None, label_column: str | None = None, *,
+               labels: bool = False) -> CsvLayout:
+    """Check a CSV/TSV from its start and say how to read it in chunks.
+
+    The file's start (up to 64 KB, cut at a line end) goes through
+    :func:`rnnclf.data.csv_import.read_table_bytes` first, so a file it would refuse
+    (empty, binary, missing or repeated column …) is refused here with the same
+    message before anything else happens; its encoding and delimiter then read the rest.
+
+    Args:
+        path: the file.
+        text_column: the column of texts. Default: guessed as ``read_table`` guesses it.
+        label_column: the column of labels. Default: guessed when ``labels`` is true, else none.
+        labels: the caller needs a label column (training).
+
+    Raises:
+        DatasetError: the file cannot be used (the message says why and what to do).
+
+    Example:
+        >>> layout = csv_layout("reviews.csv", "review", labels=True)  # doctest: +SKIP
+        >>> layout.label_column, [len(chunk.texts) for chunk in layout.chunks(1000)]  # doctest: +SKIP
+        ('stars', [1000, 1000, 347])
+    """
+    from rnnclf.data.csv_import import (
+        label_named_column,
+        no_label_column,
+        read_table_bytes,
+    )
 
     path = Path(path)
     with open(path, "rb") as handle:
@@ -103,21 +168,15 @@ def read_csv_chunks(path: str | Path, text_column: str, chunk_rows: int = CHUNK_
     if len(sample) > _SAMPLE_BYTES:
         sample = sample[:_SAMPLE_BYTES]
         sample = sample[: sample.rfind(b"\n") + 1] or sample
-    table = read_table_bytes(sample, path.name, text_column=text_column, require_labels=False)
-    return _csv_chunks(path, table.delimiter, table.encoding, table.text_column, chunk_rows)
-
-
-def _csv_chunks(path: Path, delimiter: str, encoding: str, text_column: str, chunk_rows: int) -> Iterator[TextChunk]:
-    import pandas as pd
-
-    with open(path, "rb") as raw:
-        reader = pd.read_csv(raw, sep=delimiter, usecols=[text_column], dtype=str, keep_default_na=False,
-                             encoding=encoding, encoding_errors="replace", chunksize=chunk_rows)
-        start = 0
-        for frame in reader:
-            texts = frame[text_column].tolist()
-            yield TextChunk(start, texts, {}, raw.tell())
-            start += len(texts)
+    # Labels are checked on the whole file by whoever reads them: a file sorted by label has one class in its start.
+    table = read_table_bytes(sample, path.name, text_column=text_column, label_column=label_column, require_labels=False)
+    label_column = table.label_column
+    if labels and label_column is None:
+        # The start of a file sorted by label holds one class, too few for a guess by values: a name still tells.
+        label_column = table.suggested_label_column or label_named_column(table.columns, table.text_column)
+        if label_column is None:
+            raise no_label_column(table.text_column, table.columns)
+    return CsvLayout(path, table.encoding, table.delimiter, table.text_column, label_column, tuple(table.columns))
 
 
 @dataclass

@@ -130,8 +130,9 @@ STRATEGIES = ("default", "mirrored", "multi-worker")
 """Names :func:`make_strategy` accepts (``rnnclf train --strategy``)."""
 
 
-def make_strategy(name: str = "default"):
-    """A ``tf.distribute`` strategy by name: ``"default"`` (this process's devices as one replica),
+def make_strategy(name=None):
+    """A ``tf.distribute`` strategy by name (a strategy object is returned as it is, ``None`` means ``"default"``):
+    ``"default"`` (this process's devices as one replica),
     ``"mirrored"`` (every local GPU, or else every logical CPU device) or ``"multi-worker"`` (the cluster in ``TF_CONFIG``).
 
     Create a multi-worker strategy at program start, before any other TensorFlow work
@@ -145,6 +146,10 @@ def make_strategy(name: str = "default"):
 
     from rnnclf.common import lookup
 
+    if name is None:
+        return tf.distribute.get_strategy()
+    if not isinstance(name, str):
+        return name
     lookup({name: None for name in STRATEGIES}, name, "strategy")
     if name == "mirrored":
         # Every GPU; without one, every logical CPU device (one unless the program configured more).

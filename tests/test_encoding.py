@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from rnnclf.encoding import OOV_ID, PAD_ID, TextEncoder
+from rnnclf.encoding import OOV_ID, PAD_ID, TextEncoder, histogram_percentile
 from rnnclf.errors import InputError
 
 
@@ -102,3 +102,61 @@ def test_unfitted_and_non_string_errors():
         TextEncoder().fit(["ok"]).encode(None)
     with pytest.raises(ValueError, match="zero texts"):
         TextEncoder().fit([])
+
+
+def _numpy_length_stats(encoder: TextEncoder, texts: list[str]) -> dict:
+    """The length statistics computed the old way, from every text's token count (the oracle for counts)."""
+    lengths = [len(encoder.split(text)[0]) for text in texts]
+    return {"texts": len(lengths), "mean": float(np.mean(lengths)), "p50": float(np.percentile(lengths, 50)),
+            "p95": float(np.percentile(lengths, 95)), "p99": float(np.percentile(lengths, 99)), "max": int(np.max(lengths))}
+
+
+AWKWARD_CORPORA = {
+    "one text": ["lone heron"],
+    "two texts": ["kestrel", "amber dune over the grove"],
+    "all one length": ["x y z"] * 37,
+    "empty and long": ["", "   ", "w " * 400] + ["dune grove"] * 60,
+    "outlier at p99": ["w " * 3] * 99 + ["w " * 500],
+    "just over a hundred": [" ".join(["fjord"] * (index % 17 + 1)) for index in range(101)],
+    "ties everywhere": ["b a", "a b", "c d", "d c", "e"],
+}
+
+
+@pytest.mark.parametrize("corpus", sorted(AWKWARD_CORPORA))
+@pytest.mark.parametrize("chunk", [1, 7])
+def test_fitting_from_chunked_counts_equals_fitting_on_the_texts(corpus, chunk):
+    texts = AWKWARD_CORPORA[corpus]
+    for options in ({}, {"length_percentile": 87.5, "max_tokens": 5}, {"min_frequency": 2, "length_percentile": 33.3}):
+        token_counts = length_counts = None
+        for start in range(0, len(texts), chunk):  # as a streaming pass sees them
+            token_counts, length_counts = TextEncoder(**options).count_texts(texts[start:start + chunk], token_counts, length_counts)
+        counted = TextEncoder(**options).fit_counts(token_counts, length_counts)
+        fitted = TextEncoder(**options).fit(texts)
+        assert counted.vocabulary_ == fitted.vocabulary_
+        assert counted.max_length_ == fitted.max_length_
+        assert counted.length_stats_ == fitted.length_stats_ == _numpy_length_stats(fitted, texts)
+        percentile = options.get("length_percentile", 99)
+        raw = [len(fitted.split(text)[0]) for text in texts]
+        assert counted.max_length_ == max(1, int(np.ceil(np.percentile(raw, percentile))))
+
+
+def test_fitting_from_counts_keeps_a_starting_vocabulary():
+    texts = ["zing zing new words", "blorp new"]
+    start = TextEncoder().fit(["blorp zing"]).vocabulary_
+    tokens, lengths = TextEncoder().count_texts(texts)
+    counted = TextEncoder().fit_counts(tokens, lengths, starting_vocabulary=start)
+    assert counted.vocabulary_ == TextEncoder().fit(texts, starting_vocabulary=start).vocabulary_
+    assert counted.vocabulary_[:4] == start and counted.vocabulary_[4:] == ["new", "words"]
+    with pytest.raises(InputError, match="zero texts"):
+        TextEncoder().fit_counts({}, {})
+
+
+def test_histogram_percentiles_are_numpy_s_to_the_last_bit():
+    rng = np.random.default_rng(0)
+    for trial in range(800):
+        size = int(rng.choice([1, 2, 3, 4, 10, 99, 100, 101, 1001]))
+        spread = int(rng.choice([1, 2, 5, 60, 20000]))
+        raw = rng.integers(0, spread, size) if trial % 3 else rng.geometric(0.2, size) - 1
+        values, counts = np.unique(raw, return_counts=True)
+        for percentile in (0, 0.001, 12.34, 33.3, 50, 66.66666666666667, 95, 99, 99.9, 100):
+            assert histogram_percentile(values, counts, percentile) == float(np.percentile(raw.tolist(), percentile)), (raw, percentile)

@@ -7,7 +7,7 @@ or lower ones, never a higher one::
     0  errors, common, _keras_setup
     1  text, data/*, validation, sampling, language
     2  encoding, optimizers, evaluation, coverage
-    3  models, training, store, baseline, batch
+    3  models, training, store, baseline, batch, streaming, csv_counts, csv_batches
     4  classifier
     5  interpret/*, experiments/*
     6  cli/*
@@ -27,7 +27,8 @@ LAYERS = [
     ("rnnclf.errors", "rnnclf.common", "rnnclf._keras_setup"),
     ("rnnclf.text", "rnnclf.data", "rnnclf.validation", "rnnclf.sampling", "rnnclf.language"),
     ("rnnclf.encoding", "rnnclf.optimizers", "rnnclf.evaluation", "rnnclf.coverage"),
-    ("rnnclf.models", "rnnclf.training", "rnnclf.store", "rnnclf.baseline", "rnnclf.batch", "rnnclf.streaming"),
+    ("rnnclf.models", "rnnclf.training", "rnnclf.store", "rnnclf.baseline", "rnnclf.batch", "rnnclf.streaming",
+     "rnnclf.csv_counts", "rnnclf.csv_batches"),
     ("rnnclf.classifier",),
     ("rnnclf.interpret", "rnnclf.experiments", "rnnclf.mistakes", "rnnclf.dask"),
     ("rnnclf.cli", "rnnclf.__main__"),

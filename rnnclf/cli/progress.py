@@ -25,6 +25,8 @@ def format_bar(fraction: float, width: int = 24) -> str:
 def _describe(event: dict) -> str:
     logs = event.get("logs") or {}
     shown = "  ".join(f"{key} {value:.4f}" for key, value in logs.items() if isinstance(value, (int, float)))
+    if "rows_per_second" in event and "epoch" in event:  # streaming training says how fast it reads
+        shown = f"{event['rows_per_second']:,.0f} rows/s  {shown}"
     if "epoch" in event:
         return f"epoch {event['epoch']}/{event['epochs']}  {shown}"
     return event.get("message", "")
@@ -38,12 +40,18 @@ class TerminalProgress:
         self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
 
     def __call__(self, event: dict) -> None:
+        if event.get("stage") == "notice":  # a one-line note for the person, not a step of the work
+            message = str(event.get("message", ""))
+            self.stream.write(("\r" + message.ljust(150) if self.interactive else message) + "\n")
+            self.stream.flush()
+            return
         line = f"{format_bar(event.get('fraction', 0.0))} {_describe(event)}"
         if self.interactive:
             self.stream.write("\r" + line[:150].ljust(150))
-            if event.get("stage") in ("epoch", "done") and event.get("fraction", 0) >= 1:
+            if (event.get("stage") in ("epoch", "done") and event.get("fraction", 0) >= 1) or (
+                    event.get("stage") == "count" and event.get("done")):
                 self.stream.write("\n")
-        elif event.get("stage") in ("epoch", "download", "parse", "done", "run"):
+        elif event.get("stage") in ("epoch", "download", "parse", "done", "run") or (event.get("stage") == "count" and event.get("done")):
             self.stream.write(line + "\n")
         self.stream.flush()
 

@@ -39,7 +39,11 @@ def add_data_arguments(parser: argparse.ArgumentParser):
 def register(subparsers) -> argparse.ArgumentParser:
     """Add the ``train`` command to the main parser's ``subparsers``."""
     parser = subparsers.add_parser("train", help="train a model and save it as a run")
-    add_data_arguments(parser)
+    data = add_data_arguments(parser)
+    data.add_argument("--stream", action="store_true",
+                      help="read --csv a chunk at a time, so memory stays flat whatever its size: rows are split by a "
+                           "hash of their text (not stratified) and duplicates are kept within their part "
+                           "(automatic for files over the in-memory limit)")
     model = parser.add_argument_group("model (override the preset)")
     model.add_argument("--preset", help="named settings: quick, balanced, glove-bigru, default-sentiment")
     model.add_argument("--cell", dest="cell_type", help="rnn | lstm | gru")
@@ -129,6 +133,7 @@ def _train(args) -> int:
         output_dir=args.output,
         strategy=args.strategy,
         jit_compile=args.jit_compile,
+        stream=args.stream,
     )
     progress = combine(TerminalProgress(), ProgressFile(args.progress_file) if args.progress_file else None)
     result = run_training(spec, progress=progress)

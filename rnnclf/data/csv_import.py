@@ -30,7 +30,8 @@ from rnnclf.data.decoding import decode_document
 from rnnclf.data.splits import class_counts
 from rnnclf.errors import DatasetError
 
-__all__ = ["DatasetError", "ImportedTable", "MAX_BYTES", "read_table", "read_table_bytes"]
+__all__ = ["DatasetError", "ImportedTable", "MAX_BYTES", "MISSING_LABELS", "read_table", "read_table_bytes", "no_label_column",
+           "label_named_column", "labels_are_integers", "require_classes"]
 
 MAX_BYTES = 200 * 1024 * 1024
 _DELIMITERS = ",;\t|"
@@ -38,7 +39,7 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Enough lines for the sniffer to see a consistent pattern without reading a huge file twice.
 _SNIFF_CHARS = 64 * 1024
 # Spellings of "no value" written by spreadsheets, pandas and R.
-_MISSING_LABELS = {"", "nan", "na", "n/a", "null", "none"}
+MISSING_LABELS = frozenset({"", "nan", "na", "n/a", "null", "none"})
 _INTEGER = re.compile(r"^[+-]?\d+$")
 # Column names that say "this is the label"; preferred over the fewest-distinct-values guess.
 _LABEL_NAMES = ("label", "labels", "class", "category", "sentiment", "target", "y", "tag")
@@ -203,20 +204,38 @@ def _suggest_label_column(frame: pd.DataFrame, text_column: str) -> Optional[str
     usable = {column: count for column, count in distinct.items() if count >= 2}
     if not usable:
         return None
-    for column in usable:
-        if column.casefold() in _LABEL_NAMES:
-            return column
+    named = label_named_column(list(usable), text_column)
+    if named is not None:
+        return named
     # Few distinct values means a label; an id column has as many values as rows.
     return min(usable, key=lambda column: (usable[column], list(frame.columns).index(column)))
 
 
+def label_named_column(columns, text_column: str) -> Optional[str]:
+    """The first of ``columns`` (other than the texts') whose name says it holds labels, or ``None``.
+
+    >>> label_named_column(["id", "review", "Sentiment"], "review")
+    'Sentiment'
+    """
+    return next((column for column in columns if column != text_column and column.casefold() in _LABEL_NAMES), None)
+
+
 def _missing(values: pd.Series) -> pd.Series:
-    return values.str.strip().str.lower().isin(_MISSING_LABELS)
+    return values.str.strip().str.lower().isin(MISSING_LABELS)
+
+
+def labels_are_integers(labels) -> bool:
+    """Whether every label (stripped) is written as an integer, so labels are read as numbers.
+
+    >>> labels_are_integers(["1", " -2"]), labels_are_integers(["1", "pos"])
+    (True, False)
+    """
+    return all(_INTEGER.match(str(label).strip()) for label in labels)
 
 
 def _convert_labels(labels: pd.Series) -> pd.Series:
     stripped = labels.str.strip()
-    if stripped.map(lambda value: bool(_INTEGER.match(value))).all():
+    if labels_are_integers(stripped):
         return stripped.astype("int64")
     return stripped.astype(object)
 
@@ -281,10 +300,7 @@ def read_table(
     if require_labels:
         label_column = label_column or suggested_label
         if label_column is None:
-            raise DatasetError(
-                f"Found no column that could hold labels besides {text_column!r} "
-                f"(columns: {', '.join(map(repr, frame.columns))}). Add a label column with at least two classes."
-            )
+            raise no_label_column(text_column, list(frame.columns))
     if label_column is not None:
         _require_column(frame, label_column, "labels")
         if label_column == text_column:
@@ -297,7 +313,8 @@ def read_table(
     _refuse_numbers_as_texts(table["text"], text_column, list(frame.columns))
     if label_column:
         table["label"] = _convert_labels(kept[label_column]).to_numpy()
-        _require_classes(table["label"], label_column, int(empty_text.sum()), int(missing_label.sum()), require_labels)
+        if require_labels:
+            require_classes(table["label"].unique().tolist(), label_column, int(empty_text.sum()), int(missing_label.sum()))
     return ImportedTable(
         dataframe=table,
         rows=kept.reset_index(drop=True),
@@ -324,12 +341,23 @@ def _refuse_numbers_as_texts(texts: pd.Series, column: str, columns: list[str]) 
         )
 
 
-def _require_classes(labels: pd.Series, column: str, empty_texts: int, missing: int, required: bool) -> None:
-    classes = labels.unique().tolist()
-    if required and len(classes) < 2:
+def no_label_column(text_column: str, columns) -> DatasetError:
+    """The error for a file where no column besides the texts could hold labels."""
+    return DatasetError(
+        f"Found no column that could hold labels besides {text_column!r} "
+        f"(columns: {', '.join(map(repr, columns))}). Add a label column with at least two classes."
+    )
+
+
+def require_classes(classes: list, column: str, empty_texts: int, missing: int, where: str = "") -> None:
+    """Refuse labels of fewer than two classes, saying how many rows were dropped on the way.
+
+    ``where`` names the rows looked at (e.g. ``" in the training part"``). Default: the whole column.
+    """
+    if len(classes) < 2:
         found = f"only {classes[0]!r}" if classes else "no labels at all"
         raise DatasetError(
-            f"Column {column!r} has {found} after dropping {empty_texts} empty texts and "
+            f"Column {column!r} has {found}{where} after dropping {empty_texts} empty texts and "
             f"{missing} missing labels; a classifier needs at least 2 classes. "
             "Pick another label column or add examples of another class."
         )

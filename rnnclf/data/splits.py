@@ -31,9 +31,13 @@ from rnnclf.text import normalize_whitespace, suggest_tokenizer, tokenize
 __all__ = [
     "DatasetSplit",
     "normalize_key",
+    "text_keys",
+    "PARTS",
+    "hash_parts",
     "deduplicate",
     "split_dataset",
     "test_fingerprint",
+    "keys_fingerprint",
     "class_counts",
     "dataset_stats",
 ]
@@ -65,6 +69,32 @@ def text_keys(texts) -> np.ndarray:
         (int.from_bytes(hashlib.blake2b(normalize_key(text).encode("utf-8"), digest_size=8).digest(), "little") for text in texts),
         dtype=np.uint64,
     )
+
+
+# The parts of a split, in the order :func:`hash_parts` numbers them.
+PARTS = ("train", "validation", "test")
+
+
+def hash_parts(keys: np.ndarray, validation_size: float = 0.1, test_size: float = 0.2) -> np.ndarray:
+    """Which part each text falls in, decided by its fingerprint alone: ``0`` train, ``1`` validation, ``2`` test.
+
+    ``keys`` are :func:`text_keys`. A key read as a fraction of ``2**64`` below
+    ``test_size`` means test, below ``test_size + validation_size`` validation,
+    anything else train. So the split needs no pass over the whole data and no
+    memory: the same text lands in the same part in every run and every chunk,
+    duplicates (after :func:`normalize_key`) can never sit on both sides, and the
+    parts come out near the requested shares (not stratified: each class gets its
+    share only on average). The cuts are compared as 64-bit integers, so no key
+    is misplaced by float rounding.
+
+    >>> parts = hash_parts(text_keys(["Good film", "good  FILM", "warm story", "weak ending"]), 0.3, 0.2)
+    >>> [PARTS[part] for part in parts], parts.dtype.name
+    (['train', 'train', 'test', 'validation'], 'int8')
+    """
+    _check_sizes(validation_size, test_size)
+    keys = np.asarray(keys, dtype=np.uint64)
+    test_cut, validation_cut = (np.uint64(min(int(share * 2**64), 2**64 - 1)) for share in (test_size, test_size + validation_size))
+    return np.where(keys < test_cut, 2, np.where(keys < validation_cut, 1, 0)).astype(np.int8)
 
 
 def _check_columns(frame: pd.DataFrame) -> None:
@@ -149,6 +179,24 @@ def test_fingerprint(test: pd.DataFrame) -> str:
 
 # pytest would otherwise collect the public ``test_fingerprint`` as a test when imported into a test module.
 test_fingerprint.__test__ = False
+
+
+def keys_fingerprint(keys: np.ndarray, targets: np.ndarray, classes) -> str:
+    """16 hex digits of the sha256 of sorted ``(text key, label)`` pairs: :func:`test_fingerprint` for a part known
+    only by its :func:`text_keys` (a streamed file), so two runs can check they were scored on the same rows.
+
+    ``targets`` index ``classes``; row order does not matter.
+
+    >>> keys = text_keys(["x", "y"])
+    >>> keys_fingerprint(keys, np.array([0, 1]), ["a", "b"]) == keys_fingerprint(keys[::-1], np.array([1, 0]), ["a", "b"])
+    True
+    """
+    keys, targets = np.asarray(keys, dtype=np.uint64), np.asarray(targets, dtype=np.int64)
+    order = np.lexsort((targets, keys))
+    digest = hashlib.sha256(keys[order].astype("<u8").tobytes())
+    digest.update(targets[order].astype("<i8").tobytes())
+    digest.update("\n".join(str(label) for label in classes).encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 @dataclass

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -17,7 +17,7 @@ from rnnclf.data.sources import load_labelled_split, timestamped_name
 from rnnclf.errors import InputError, RunError
 from rnnclf.text import suggest_tokenizer
 
-__all__ = ["TrainSpec", "load_training_split", "run_training"]
+__all__ = ["TrainSpec", "load_training_split", "run_training", "too_big_for_memory"]
 
 
 @dataclass
@@ -42,6 +42,7 @@ class TrainSpec:
     output_dir: str | None = None  # save here instead of the run store (e.g. the bundled default model)
     strategy: str = "default"  # a name from rnnclf.training.STRATEGIES; "multi-worker" reads TF_CONFIG
     jit_compile: bool = False  # compile the training step with XLA (one process only)
+    stream: bool = False  # read the CSV a chunk at a time (RNNTextClassifier.fit_csv): memory stays flat
 
     def source_label(self) -> str:
         return self.dataset or Path(self.csv or "data").name
@@ -57,6 +58,20 @@ def load_training_split(spec: TrainSpec):
         seed=int(spec.params.get("seed", 0)), validation_size=spec.validation_size, test_size=spec.test_size,
     )
     return split
+
+
+def too_big_for_memory(csv: str | Path) -> str | None:
+    """Why ``csv`` must be streamed — it is larger than the in-memory path reads — or ``None`` when it fits.
+
+    >>> too_big_for_memory(__file__) is None
+    True
+    """
+    from rnnclf.data.csv_import import MAX_BYTES
+
+    size = Path(csv).expanduser().stat().st_size
+    if size <= MAX_BYTES:
+        return None
+    return f"{Path(csv).name} is {size / 2**20:,.0f} MB, over the {MAX_BYTES / 2**20:,.0f} MB in-memory training reads"
 
 
 def check_training_spec(spec: TrainSpec, store) -> str:
@@ -75,6 +90,9 @@ def check_training_spec(spec: TrainSpec, store) -> str:
         raise InputError("Give exactly one data source: a built-in dataset (--dataset NAME) or a CSV file (--csv PATH).")
     if spec.csv:
         check_input_file(spec.csv)
+    if spec.stream and not spec.csv:
+        raise InputError("Streaming reads a CSV file a chunk at a time: pass --csv PATH with --stream "
+                         "(built-in datasets are small enough to train in memory).")
     name = spec.name or store.unique_name(timestamped_name(spec.params.get("cell_type", "lstm"), spec.source_label()))
     store.path(name)  # validates the name
     if spec.output_dir:
@@ -93,11 +111,12 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
 
     Cheap checks (:func:`check_training_spec`) run first, so a bad name, parameter,
     path or read-only run store fails before any data is read or TensorFlow loads.
+    A CSV larger than the in-memory path reads is streamed (``spec.stream``), with a
+    ``stage="notice"`` event saying so.
 
     Returns:
         ``{"run": name, "path": str, "metrics": {...}, "dataset": {...}, "training": {...}}``
     """
-    from rnnclf.classifier import RNNTextClassifier
     from rnnclf.store import RunStore
 
     store = store or RunStore()
@@ -112,49 +131,11 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
         strategy = make_strategy(spec.strategy)
         report({"stage": "data", "fraction": 0.0,
                 "message": f"strategy {spec.strategy}: {strategy.num_replicas_in_sync} replica(s) in sync"})
-    report({"stage": "data", "fraction": 0.0, "message": f"loading {spec.source_label()}"})
-    split = load_training_split(spec)
-    params = dict(spec.params)
-    if "tokenizer" not in params:  # a Chinese CSV trains with jieba without a flag
-        params["tokenizer"] = suggest_tokenizer(split.train["text"].tolist())
-        report({"stage": "data", "fraction": 0.0, "message": f"tokenizer {params['tokenizer']} (chosen from the language of the texts)"})
-    classifier = RNNTextClassifier(**params)
-    report({"stage": "data", "fraction": 0.0, "message": f"{len(split.train)} train / {len(split.validation)} validation / {len(split.test)} test texts"})
-    classifier.fit(
-        split.train["text"].tolist(),
-        split.train["label"].tolist(),
-        validation_data=(split.validation["text"].tolist(), split.validation["label"].tolist()) if len(split.validation) else None,
-        progress=report,
-        tensorboard_dir=spec.tensorboard_dir,
-        strategy=strategy,
-        jit_compile=spec.jit_compile,
-    )
-    started = time.perf_counter()
-    test_texts = split.test["text"].tolist()
-    metrics = classifier.evaluate(test_texts, split.test["label"].tolist())
-    metrics["evaluation_seconds"] = time.perf_counter() - started
-    dataset = {
-        "name": spec.dataset,
-        "csv": str(spec.csv) if spec.csv else None,
-        "fingerprint": split.fingerprint,
-        "sizes": {"train": len(split.train), "validation": len(split.validation), "test": len(split.test)},
-        "split": {"seed": int(spec.params.get("seed", 0)), "validation_size": spec.validation_size, "test_size": spec.test_size},
-        "report": getattr(split, "report", {}),
-    }
-    warnings = []
-    if classifier.init_from is not None:
-        # A run started from another one may have met the test texts before: count them, never hide them.
-        try:
-            seen = int(classifier.texts_seen(test_texts).sum())
-        except RunError:
-            seen = None
-        dataset["test_texts_seen_before"] = seen
-        if seen is None:
-            warnings.append(f"{classifier.init_from!r} does not record the texts it trained on, so whether it saw "
-                            "some of these test texts is unknown: read the test accuracy with care.")
-        elif seen:
-            warnings.append(f"{seen} of the {len(test_texts)} test texts were already seen in training by {classifier.init_from!r} "
-                            "(or a run before it): the test accuracy is optimistic. Start from a run that never saw this test set.")
+    if spec.csv and not spec.stream and (reason := too_big_for_memory(spec.csv)):
+        spec = replace(spec, stream=True)
+        report({"stage": "notice", "fraction": 0.0, "message": f"note: {reason}: training by streaming it (as with --stream)"})
+    train = _train_streaming if spec.stream else _train_in_memory
+    classifier, metrics, dataset, warnings = train(spec, report, strategy)
     for warning in warnings:
         report({"stage": "data", "fraction": 1.0, "message": f"warning: {warning}"})
     from rnnclf.training import is_chief
@@ -186,3 +167,95 @@ def run_training(spec: TrainSpec, progress: Callable[[dict], object] | None = No
     report({"stage": "done", "fraction": 1.0, "run": name,
             "message": f"saved run {name}" if path else f"trained {name}; the chief worker saves the run", "metrics": {k: metrics[k] for k in ("accuracy", "macro_f1", "mcc")}})
     return result
+
+
+def _train_in_memory(spec: TrainSpec, report: Callable[[dict], object], strategy):
+    """Read, deduplicate and split the whole data in memory, train, score the test part: ``(classifier, metrics, dataset, warnings)``."""
+    from rnnclf.classifier import RNNTextClassifier
+
+    report({"stage": "data", "fraction": 0.0, "message": f"loading {spec.source_label()}"})
+    split = load_training_split(spec)
+    params = dict(spec.params)
+    if "tokenizer" not in params:  # a Chinese CSV trains with jieba without a flag
+        params["tokenizer"] = suggest_tokenizer(split.train["text"].tolist())
+        report({"stage": "data", "fraction": 0.0, "message": f"tokenizer {params['tokenizer']} (chosen from the language of the texts)"})
+    classifier = RNNTextClassifier(**params)
+    report({"stage": "data", "fraction": 0.0, "message": f"{len(split.train)} train / {len(split.validation)} validation / {len(split.test)} test texts"})
+    classifier.fit(
+        split.train["text"].tolist(),
+        split.train["label"].tolist(),
+        validation_data=(split.validation["text"].tolist(), split.validation["label"].tolist()) if len(split.validation) else None,
+        progress=report,
+        tensorboard_dir=spec.tensorboard_dir,
+        strategy=strategy,
+        jit_compile=spec.jit_compile,
+    )
+    started = time.perf_counter()
+    test_texts = split.test["text"].tolist()
+    metrics = classifier.evaluate(test_texts, split.test["label"].tolist())
+    metrics["evaluation_seconds"] = time.perf_counter() - started
+    dataset = {
+        "name": spec.dataset,
+        "csv": str(spec.csv) if spec.csv else None,
+        "fingerprint": split.fingerprint,
+        "sizes": {"train": len(split.train), "validation": len(split.validation), "test": len(split.test)},
+        "split": {"seed": int(spec.params.get("seed", 0)), "validation_size": spec.validation_size, "test_size": spec.test_size},
+        "report": getattr(split, "report", {}),
+    }
+    warnings = []
+    if classifier.init_from is not None:
+        try:
+            seen = int(classifier.texts_seen(test_texts).sum())
+        except RunError:
+            seen = None
+        dataset["test_texts_seen_before"] = seen
+        warnings += _seen_before_warnings(classifier.init_from, seen, len(test_texts))
+    return classifier, metrics, dataset, warnings
+
+
+def _train_streaming(spec: TrainSpec, report: Callable[[dict], object], strategy):
+    """Train from the CSV a chunk at a time (:meth:`~rnnclf.classifier.RNNTextClassifier.fit_csv`), scoring the test
+    part by streaming too: ``(classifier, metrics, dataset, warnings)``."""
+    from rnnclf.classifier import RNNTextClassifier
+    from rnnclf.language import LANGUAGE_SAMPLE
+    from rnnclf.streaming import csv_layout
+
+    params = dict(spec.params)
+    if "tokenizer" not in params:  # from the file's first rows: the tokenizer must be known before the counting pass
+        layout = csv_layout(spec.csv, spec.text_column, spec.label_column, labels=True)
+        head = next(iter(layout.chunks(LANGUAGE_SAMPLE))).texts
+        params["tokenizer"] = suggest_tokenizer([text for text in head if isinstance(text, str)])
+        report({"stage": "data", "fraction": 0.0,
+                "message": f"tokenizer {params['tokenizer']} (chosen from the language of the file's first {len(head)} rows)"})
+    classifier = RNNTextClassifier(**params)
+    report({"stage": "data", "fraction": 0.0, "message": f"streaming {spec.source_label()}: counting its rows"})
+    classifier.fit_csv(spec.csv, text_column=spec.text_column, label_column=spec.label_column,
+                       validation_size=spec.validation_size, test_size=spec.test_size, progress=report,
+                       tensorboard_dir=spec.tensorboard_dir, strategy=strategy, jit_compile=spec.jit_compile)
+    data = classifier.csv_report_
+    dataset = {
+        "name": None,
+        "csv": str(spec.csv),
+        "fingerprint": data["test_fingerprint"],
+        "sizes": data["sizes"],
+        "split": {"method": "hash", "validation_size": spec.validation_size, "test_size": spec.test_size},
+        "report": data,
+        "streamed": True,
+    }
+    warnings = list(data["warnings"])
+    if classifier.init_from is not None:
+        seen = data.get("test_texts_seen_before")
+        dataset["test_texts_seen_before"] = seen
+        warnings += _seen_before_warnings(classifier.init_from, seen, data["sizes"]["test"])
+    return classifier, dict(classifier.test_metrics_), dataset, warnings
+
+
+def _seen_before_warnings(init_from: str, seen: int | None, test_rows: int) -> list[str]:
+    """A run started from another one may have met the test texts before: count them, never hide them."""
+    if seen is None:
+        return [f"{init_from!r} does not record the texts it trained on, so whether it saw "
+                "some of these test texts is unknown: read the test accuracy with care."]
+    if seen:
+        return [f"{seen} of the {test_rows} test texts were already seen in training by {init_from!r} "
+                "(or a run before it): the test accuracy is optimistic. Start from a run that never saw this test set."]
+    return []

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from rnnclf.data.splits import (
     dataset_stats,
     deduplicate,
+    hash_parts,
     normalize_key,
     split_dataset,
     test_fingerprint,
+    text_keys,
 )
 from rnnclf.errors import DatasetError
 
@@ -132,3 +135,42 @@ def test_dataset_stats_counts_and_histogram():
     assert sum(stats["histogram"]["counts"]) == 4
     assert len(stats["histogram"]["bin_edges"]) == len(stats["histogram"]["counts"]) + 1
     assert stats["vocabulary_size"] == 5  # good, movie, bad, :(, ok
+
+
+def _generated_texts(count: int) -> list[str]:
+    words = "amber brisk cedar dune ember fjord grove heron inlet juniper kestrel lagoon".split()
+    return [f"{words[index % 12]} {words[(index // 12) % 12]} note {index}" for index in range(count)]
+
+
+def test_hash_parts_are_the_same_on_every_read_and_in_any_chunking():
+    keys = text_keys(_generated_texts(3000))
+    whole = hash_parts(keys, validation_size=0.1, test_size=0.2)
+    pieces = np.concatenate([hash_parts(keys[start:start + 7], 0.1, 0.2) for start in range(0, len(keys), 7)])
+    assert whole.tolist() == pieces.tolist() == hash_parts(text_keys(_generated_texts(3000)), 0.1, 0.2).tolist()
+
+
+def test_hash_parts_never_split_a_text_from_its_case_or_whitespace_variants():
+    texts = _generated_texts(500)
+    variants = [f"  {text.upper()}\t" for text in texts] + [text.replace(" ", "\n  ") for text in texts]
+    parts = hash_parts(text_keys(texts), 0.1, 0.2)
+    assert hash_parts(text_keys(variants), 0.1, 0.2).tolist() == np.concatenate([parts, parts]).tolist()
+    assert set(parts.tolist()) == {0, 1, 2}  # the variants agree across all three parts, not by sitting in one
+
+
+@pytest.mark.parametrize("validation_size, test_size", [(0.1, 0.2), (0.0, 0.25), (0.3, 0.3)])
+def test_hash_parts_come_out_near_the_requested_shares(validation_size, test_size):
+    parts = hash_parts(text_keys(_generated_texts(4000)), validation_size, test_size)
+    shares = np.bincount(parts, minlength=3) / len(parts)
+    expected = [1 - validation_size - test_size, validation_size, test_size]
+    # Binomial standard error at 4,000 rows is at most 0.8 points: 3 points is a ~4-sigma band.
+    assert np.abs(shares - expected).max() < 0.03, shares
+    if validation_size == 0:
+        assert shares[1] == 0
+
+
+def test_hash_parts_cut_on_the_exact_integer_boundaries():
+    test_cut, validation_cut = int(0.2 * 2**64), int((0.2 + 0.1) * 2**64)
+    keys = np.array([0, test_cut - 1, test_cut, validation_cut - 1, validation_cut, 2**64 - 1], dtype=np.uint64)
+    assert hash_parts(keys, 0.1, 0.2).tolist() == [2, 2, 1, 1, 0, 0]
+    with pytest.raises(DatasetError, match="leave rows for training"):
+        hash_parts(keys, 0.5, 0.5)
