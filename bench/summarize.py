@@ -532,6 +532,7 @@ def training_step_section(result: dict | None) -> str:
     lines += ["", f"{result['texts']:,} training texts of `{result['dataset']}`, batch {result['batch_size']}, sizes "
               f"{result['sizes']}, {result['epochs']} epochs × {result['rounds']} rounds per loop "
               "(`.venv/bin/python bench/bench_training_step.py`).", "", machine_line(result)]
+    return "\n".join(lines)
 
 
 SCALE_RSS_LIMIT_MB = 2048  # streaming training must peak under 2 GB at 1M rows, and at 10M rows by the fitted slope
