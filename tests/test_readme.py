@@ -60,3 +60,35 @@ def test_the_accuracy_summary_in_the_readme_is_the_benchmark_s():
     assert f"reaches the best tuned baseline on {len(met)} of {len(verdicts)} built-in datasets" in README
     assert ("misses on " + ", ".join(missed)) in README if missed else "misses on" not in README
     assert f"movie-snippets: {movie:.1%}" in README
+
+
+def _large_data_commands() -> list[tuple[dict, list[str]]]:
+    """Each command of the README's 'Large data and clusters' block: (environment it sets, rnnclf arguments)."""
+    import shlex
+
+    section = README.split("## Large data and clusters", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```bash", 1)[1].split("```", 1)[0]
+    commands = []
+    for line in block.replace("\\\n", " ").splitlines():
+        words = shlex.split(line, comments=True)
+        if not words:
+            continue
+        environment = dict(word.split("=", 1) for word in words if "=" in word and word.split("=", 1)[0].isupper())
+        rest = [word for word in words if not ("=" in word and word.split("=", 1)[0].isupper())]
+        assert rest[0] == "rnnclf", line
+        commands.append((environment, rest[1:]))
+    return commands
+
+
+def test_every_large_data_command_in_the_readme_is_one_the_cli_accepts():
+    from rnnclf.cli import build_parser
+
+    commands = _large_data_commands()
+    assert {arguments[0] for _, arguments in commands} == {"train", "predict"} and len(commands) >= 5
+    parsed = [build_parser().parse_args(arguments) for _, arguments in commands]
+    assert {args.strategy for args in parsed if args.command == "train"} == {"default", "mirrored", "multi-worker"}
+    assert any(getattr(args, "jit_compile", False) for args in parsed)
+    for environment, arguments in commands:
+        if "TF_CONFIG" in environment:
+            config = json.loads(environment["TF_CONFIG"])
+            assert len(config["cluster"]["worker"]) == 2 and config["task"] == {"type": "worker", "index": 0}
