@@ -3,9 +3,11 @@
 nltk's ``word_tokenize`` needs the *punkt* model, which cannot be downloaded
 offline, so rnnclf only offers tokenizers that are pure code:
 
-- ``"tweet"``: :class:`nltk.tokenize.TweetTokenizer` — keeps emoticons,
-  hashtags, @mentions and contractions such as ``don't`` together. Default,
-  because most sentiment text is informal.
+- ``"tweet"``: the tokens of :class:`nltk.tokenize.TweetTokenizer` — keeps
+  emoticons, hashtags, @mentions and contractions such as ``don't`` together.
+  Default, because most sentiment text is informal. Computed by
+  :class:`rnnclf.tweet_tokenizer.PiecewiseTweetTokenizer`: the same tokens,
+  several times faster.
 - ``"treebank"``: :class:`nltk.tokenize.TreebankWordTokenizer` — Penn Treebank
   conventions (``don't`` → ``do`` ``n't``); suits edited prose.
 - ``"regexp"``: words and single punctuation marks, ``\\w+|[^\\w\\s]``.
@@ -41,9 +43,9 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def _tweet() -> Callable[[str], list[str]]:
-    from nltk.tokenize import TweetTokenizer
+    from rnnclf.tweet_tokenizer import PiecewiseTweetTokenizer
 
-    return TweetTokenizer(preserve_case=True).tokenize
+    return PiecewiseTweetTokenizer()  # nltk's tokens, each distinct piece of text tokenized once
 
 
 def _treebank() -> Callable[[str], list[str]]:
