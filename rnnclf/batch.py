@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from rnnclf.coverage import word_coverage
+from rnnclf.coverage import coverage_fields
 
 __all__ = ["predict_records", "predictions_frame", "flat_record", "COVERAGE_COLUMNS"]
 
@@ -34,7 +34,7 @@ def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str
     """
     texts = list(texts)
     problems = problems or {}
-    model_languages = getattr(classifier, "model_languages", [])
+    model_languages = list(getattr(classifier, "model_languages", None) or [])
     rows: list[dict] = []
     usable_positions, sequences, reports = [], [], []
     for position, text in enumerate(texts):
@@ -51,14 +51,18 @@ def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str
         rows.append({"text": text})
         usable_positions.append(position)
         sequences.append(encoded.ids)
-        reports.append(word_coverage(encoded, text, model_languages).answer_fields())
+        reports.append(coverage_fields(encoded, text, model_languages))
+    if not sequences:
+        return rows
     labels = classifier.class_names
-    probabilities = classifier.predict_ids(sequences) if sequences else []
-    for position, row_probabilities, report in zip(usable_positions, probabilities, reports):
+    probabilities = classifier.predict_ids(sequences)
+    # One argmax and one conversion to Python floats for the whole batch, not one per row.
+    best = probabilities.argmax(axis=1).tolist()
+    for position, label_index, row_probabilities, report in zip(usable_positions, best, probabilities.tolist(), reports):
         rows[position] = {
             "text": texts[position],
-            "label": labels[int(row_probabilities.argmax())],
-            "probabilities": {label: float(p) for label, p in zip(labels, row_probabilities)},
+            "label": labels[label_index],
+            "probabilities": dict(zip(labels, row_probabilities)),
             **report,
         }
     return rows

@@ -23,7 +23,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from rnnclf.errors import InputError
-from rnnclf.text import get_tokenizer, normalize_whitespace
+from rnnclf.text import get_normalizing_tokenizer, get_tokenizer
 
 __all__ = ["TextEncoder", "EncodedText", "PAD_ID", "OOV_ID", "PAD_TOKEN", "OOV_TOKEN"]
 
@@ -39,6 +39,31 @@ CHARACTERS_PER_TOKEN_LIMIT = 40
 MIN_CHARACTER_LIMIT = 20_000
 
 _PADDING_CHOICES = ("pre", "post")
+
+
+class _TokenIds(dict):
+    """token (as written) → vocabulary id, looked up (lower-cased if asked) on first sight.
+
+    Bounded like the tokenizer's piece memory: emptied when it holds :data:`TOKEN_ID_CACHE_SIZE` tokens.
+    """
+
+    def __init__(self, index: dict[str, int], lowercase: bool):
+        super().__init__()
+        self.index, self.lowercase = index, lowercase
+
+    def __missing__(self, token: str) -> int:
+        token_id = self.index.get(token.lower() if self.lowercase else token, OOV_ID)
+        if len(self) >= TOKEN_ID_CACHE_SIZE:
+            self.clear()
+        self[token] = token_id
+        return token_id
+
+    def __reduce__(self):  # copies and pickles start empty
+        return type(self), (self.index, self.lowercase)
+
+
+# Distinct tokens (as written) whose id an encoder remembers.
+TOKEN_ID_CACHE_SIZE = 1 << 17
 
 
 @dataclass
@@ -151,11 +176,13 @@ class TextEncoder:
         if characters_cut:
             text = text[:limit]
         if self.normalize_whitespace:
-            text = normalize_whitespace(text)
+            return get_normalizing_tokenizer(self.tokenizer)(text), characters_cut
         return get_tokenizer(self.tokenizer)(text), characters_cut
 
-    def _key(self, token: str) -> str:
-        return token.lower() if self.lowercase else token
+    def _set_vocabulary(self, vocabulary: list[str]) -> None:
+        self.vocabulary_ = vocabulary
+        self._index = {token: position for position, token in enumerate(vocabulary)}
+        self._token_ids = _TokenIds(self._index, bool(self.lowercase))
 
     # ------------------------------------------------------------------ fitting
     def fit(self, texts: Iterable[str], *, starting_vocabulary: Sequence[str] | None = None) -> "TextEncoder":
@@ -172,7 +199,7 @@ class TextEncoder:
         lengths = []
         for text in texts:
             tokens, _ = self.split(text)
-            counts.update(self._key(token) for token in tokens)
+            counts.update(map(str.lower, tokens) if self.lowercase else tokens)
             lengths.append(len(tokens))
         if not lengths:
             raise InputError("Cannot fit a TextEncoder on zero texts: pass at least one training text.")
@@ -187,11 +214,10 @@ class TextEncoder:
                 raise InputError("starting_vocabulary must be a fitted encoder's vocabulary_ (it starts with '<pad>', '<unk>').")
             known = set(starting)
             kept = [token for token, _ in ranked if token not in known][: int(self.max_tokens) - 2]
-            self.vocabulary_ = starting + kept
+            self._set_vocabulary(starting + kept)
         else:
             kept = [token for token, _ in ranked[: int(self.max_tokens) - 2]]
-            self.vocabulary_ = [PAD_TOKEN, OOV_TOKEN] + kept
-        self._index = {token: position for position, token in enumerate(self.vocabulary_)}
+            self._set_vocabulary([PAD_TOKEN, OOV_TOKEN] + kept)
         if self.max_length is not None:
             self.max_length_ = int(self.max_length)
         else:
@@ -218,19 +244,26 @@ class TextEncoder:
         """Encode one text to ids, truncated to ``max_length_`` (not padded)."""
         self._check_fitted()
         tokens, characters_cut = self.split(text)
-        dropped: list[str] = []
         limit = self.max_length_
-        if len(tokens) > limit:
-            if self.truncating == "post":
-                tokens, dropped = tokens[:limit], tokens[limit:]
-            else:
-                tokens, dropped = tokens[-limit:], tokens[:-limit]
-        ids = [self._index.get(self._key(token), OOV_ID) for token in tokens]
-        return EncodedText(tokens=tokens, ids=ids, dropped_tokens=dropped, characters_cut=characters_cut)
+        if len(tokens) <= limit:
+            dropped: list[str] = []
+        elif self.truncating == "post":
+            tokens, dropped = tokens[:limit], tokens[limit:]
+        else:
+            tokens, dropped = tokens[-limit:], tokens[:-limit]
+        return EncodedText(tokens, list(map(self._token_ids.__getitem__, tokens)), dropped, characters_cut)
 
     def encode_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        """Encode many texts to unpadded id lists."""
-        return [self.encode(text).ids for text in texts]
+        """Encode many texts to unpadded id lists (``encode(text).ids`` for each, without the rest)."""
+        self._check_fitted()
+        limit, keep_end, ids_of = self.max_length_, self.truncating == "pre", self._token_ids.__getitem__
+        sequences = []
+        for text in texts:
+            tokens = self.split(text)[0]
+            if len(tokens) > limit:
+                tokens = tokens[-limit:] if keep_end else tokens[:limit]
+            sequences.append(list(map(ids_of, tokens)))
+        return sequences
 
     def pad(self, sequences: Sequence[Sequence[int]], length: int | None = None) -> np.ndarray:
         """Pad/truncate id lists to ``length`` (default ``max_length_``) with the configured sides."""
@@ -282,8 +315,7 @@ class TextEncoder:
         if vocabulary is not None:
             if vocabulary[:2] != [PAD_TOKEN, OOV_TOKEN] or len(set(vocabulary)) != len(vocabulary):
                 raise InputError("Encoder config is corrupt: the vocabulary must start with '<pad>', '<unk>' and hold no duplicates.")
-            encoder.vocabulary_ = list(vocabulary)
-            encoder._index = {token: position for position, token in enumerate(vocabulary)}
+            encoder._set_vocabulary(list(vocabulary))
             encoder.max_length_ = int(fitted_max_length)
             encoder.length_stats_ = length_stats or {}
         return encoder

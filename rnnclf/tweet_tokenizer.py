@@ -164,6 +164,17 @@ class PiecewiseTweetTokenizer:
             return self._tokenize_whole(text)
         return list(chain.from_iterable(map(self._pieces.__getitem__, pieces)))
 
+    def normalized_tokens(self, text: str) -> list[str]:
+        """The tokens of ``normalize_whitespace(text)``, splitting ``text`` at its whitespace only once.
+
+        >>> PiecewiseTweetTokenizer().normalized_tokens("  so\\tgood ;) ")
+        ['so', 'good', ';)']
+        """
+        # A dot or digit on each side of whitespace in text is one on each side of a space after normalising.
+        if "&" in text or _CROSSING_A_SPACE.search(text):
+            return self(" ".join(text.split()))
+        return list(chain.from_iterable(map(self._pieces.__getitem__, text.split())))
+
     def clear(self) -> None:
         """Forget every remembered piece (benchmarks use this to measure a fresh process)."""
         self._pieces.clear()

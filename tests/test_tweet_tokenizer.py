@@ -48,6 +48,7 @@ def test_every_example_gets_nltks_tokens(kind, text):
     assert isinstance(tokenizer, PiecewiseTweetTokenizer)
     for variant in (text, normalize_whitespace(text)):
         assert tokenizer(variant) == nltk_tokens(variant), (kind, variant)
+    assert tokenizer.normalized_tokens(text) == nltk_tokens(normalize_whitespace(text)), (kind, text)
 
 
 def test_examples_cover_every_kind_with_tokens_nltk_treats_specially():
@@ -115,3 +116,11 @@ def test_random_texts_of_tricky_characters_get_nltks_tokens():
     tokenizer = PiecewiseTweetTokenizer()
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(10_000)]
     assert [text for text in texts if tokenizer(text) != nltk_tokens(text)] == []
+
+
+def test_normalising_and_tokenizing_in_one_go_matches_nltk_on_the_normalised_text():
+    rng = random.Random(9)
+    alphabet = list("ab8. 1-)(*") + ["\t", "\n", "\x1c", "\xa0", "\u3000", "  ", "&amp;", ":)", "555", "..."]
+    tokenizer = PiecewiseTweetTokenizer()
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(10_000)]
+    assert [text for text in texts if tokenizer.normalized_tokens(text) != nltk_tokens(normalize_whitespace(text))] == []
