@@ -4,7 +4,7 @@
 >>> class Upper:  # a stand-in classifier: "positive" when the text is in capitals
 ...     class_names = ["negative", "positive"]
 ...     class encoder_:
-...         encode = staticmethod(lambda text: EncodedText(text.split(), [2] * len(text.split())))
+...         encode_many = staticmethod(lambda texts: [EncodedText(text.split(), [2] * len(text.split())) for text in texts])
 ...     def predict_ids(self, sequences):
 ...         import numpy as np
 ...         return np.array([[0.2, 0.8]] * len(sequences))
@@ -35,23 +35,24 @@ def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str
     texts = list(texts)
     problems = problems or {}
     model_languages = list(getattr(classifier, "model_languages", None) or [])
-    rows: list[dict] = []
-    usable_positions, sequences, reports = [], [], []
+    rows: list[dict | None] = []
+    readable = []
     for position, text in enumerate(texts):
         if position in problems:
             rows.append({"text": text if isinstance(text, str) else str(text), "label": None, "error": problems[position]})
-            continue
-        if not isinstance(text, str):
+        elif not isinstance(text, str):
             rows.append({"text": "" if text is None else str(text), "label": None, "error": "missing text"})
-            continue
-        encoded = classifier.encoder_.encode(text)
+        else:
+            rows.append(None)  # classified below
+            readable.append(position)
+    usable_positions, sequences, reports = [], [], []
+    for position, encoded in zip(readable, classifier.encoder_.encode_many([texts[position] for position in readable])):
         if not encoded.ids:
-            rows.append({"text": text, "label": None, "error": "empty text"})
+            rows[position] = {"text": texts[position], "label": None, "error": "empty text"}
             continue
-        rows.append({"text": text})
         usable_positions.append(position)
         sequences.append(encoded.ids)
-        reports.append(coverage_fields(encoded, text, model_languages))
+        reports.append(coverage_fields(encoded, texts[position], model_languages))
     if not sequences:
         return rows
     labels = classifier.class_names

@@ -18,7 +18,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -167,17 +167,24 @@ class TextEncoder:
         length = getattr(self, "max_length_", None) or self.max_length or 0
         return max(MIN_CHARACTER_LIMIT, length * CHARACTERS_PER_TOKEN_LIMIT)
 
+    def _tokenizing_function(self) -> Callable[[str], list[str]]:
+        """The tokenizer, normalising whitespace first when the encoder does."""
+        return (get_normalizing_tokenizer if self.normalize_whitespace else get_tokenizer)(self.tokenizer)
+
+    def _split_all(self, texts: Iterable[str]) -> Iterator[tuple[list[str], int]]:
+        """``split`` of every text, with the per-text lookups done once."""
+        tokenize, limit = self._tokenizing_function(), self._character_limit()
+        for text in texts:
+            if not isinstance(text, str):
+                raise InputError(f"Expected text as a string. Received: {type(text).__name__} {text!r:.50}.")
+            if len(text) > limit:
+                yield tokenize(text[:limit]), len(text) - limit
+            else:
+                yield tokenize(text), 0
+
     def split(self, text: str) -> tuple[list[str], int]:
         """Tokenize one text; return its tokens (original case) and the characters cut."""
-        if not isinstance(text, str):
-            raise InputError(f"Expected text as a string. Received: {type(text).__name__} {text!r:.50}.")
-        limit = self._character_limit()
-        characters_cut = max(0, len(text) - limit)
-        if characters_cut:
-            text = text[:limit]
-        if self.normalize_whitespace:
-            return get_normalizing_tokenizer(self.tokenizer)(text), characters_cut
-        return get_tokenizer(self.tokenizer)(text), characters_cut
+        return next(self._split_all([text]))
 
     def _set_vocabulary(self, vocabulary: list[str]) -> None:
         self.vocabulary_ = vocabulary
@@ -197,8 +204,7 @@ class TextEncoder:
         self._validate()
         counts: Counter[str] = Counter()
         lengths = []
-        for text in texts:
-            tokens, _ = self.split(text)
+        for tokens, _ in self._split_all(texts):
             counts.update(map(str.lower, tokens) if self.lowercase else tokens)
             lengths.append(len(tokens))
         if not lengths:
@@ -242,26 +248,31 @@ class TextEncoder:
     # ----------------------------------------------------------------- encoding
     def encode(self, text: str) -> EncodedText:
         """Encode one text to ids, truncated to ``max_length_`` (not padded)."""
+        return self.encode_many([text])[0]
+
+    def encode_many(self, texts: Iterable[str]) -> list[EncodedText]:
+        """``[encode(text) for text in texts]``, with the per-text lookups done once."""
         self._check_fitted()
-        tokens, characters_cut = self.split(text)
-        limit = self.max_length_
-        if len(tokens) <= limit:
-            dropped: list[str] = []
-        elif self.truncating == "post":
-            tokens, dropped = tokens[:limit], tokens[limit:]
-        else:
-            tokens, dropped = tokens[-limit:], tokens[:-limit]
-        return EncodedText(tokens, list(map(self._token_ids.__getitem__, tokens)), dropped, characters_cut)
+        limit, keep_start, ids_of = self.max_length_, self.truncating == "post", self._token_ids.__getitem__
+        encoded = []
+        for tokens, characters_cut in self._split_all(texts):
+            if len(tokens) <= limit:
+                dropped: list[str] = []
+            elif keep_start:
+                tokens, dropped = tokens[:limit], tokens[limit:]
+            else:
+                tokens, dropped = tokens[-limit:], tokens[:-limit]
+            encoded.append(EncodedText(tokens, list(map(ids_of, tokens)), dropped, characters_cut))
+        return encoded
 
     def encode_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Encode many texts to unpadded id lists (``encode(text).ids`` for each, without the rest)."""
         self._check_fitted()
-        limit, keep_end, ids_of = self.max_length_, self.truncating == "pre", self._token_ids.__getitem__
+        limit, keep_start, ids_of = self.max_length_, self.truncating == "post", self._token_ids.__getitem__
         sequences = []
-        for text in texts:
-            tokens = self.split(text)[0]
+        for tokens, _ in self._split_all(texts):
             if len(tokens) > limit:
-                tokens = tokens[-limit:] if keep_end else tokens[:limit]
+                tokens = tokens[:limit] if keep_start else tokens[-limit:]
             sequences.append(list(map(ids_of, tokens)))
         return sequences
 
