@@ -31,6 +31,7 @@ STEPS = {
     "probe": [str(BENCH_DIR / "bench_probe.py"), "long-range"],
     "first_cue": [str(BENCH_DIR / "bench_probe.py"), "first-cue"],
     "streaming": [str(BENCH_DIR / "bench_streaming.py")],
+    "throughput": [str(BENCH_DIR / "bench_throughput.py")],
 }
 
 
