@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from rnnclf.common import collection_paused
 from rnnclf.coverage import coverage_fields
 
 __all__ = ["predict_records", "predictions_frame", "flat_record", "COVERAGE_COLUMNS"]
@@ -34,7 +35,6 @@ def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str
     """
     texts = list(texts)
     problems = problems or {}
-    model_languages = list(getattr(classifier, "model_languages", None) or [])
     rows: list[dict | None] = []
     readable = []
     for position, text in enumerate(texts):
@@ -45,6 +45,14 @@ def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str
         else:
             rows.append(None)  # classified below
             readable.append(position)
+    with collection_paused():  # the rows hold no reference cycles
+        _classify(classifier, texts, readable, rows)
+    return rows
+
+
+def _classify(classifier, texts: list, readable: list[int], rows: list) -> None:
+    """Fill ``rows`` at the ``readable`` positions: a prediction, or an error for a text without tokens."""
+    model_languages = list(getattr(classifier, "model_languages", None) or [])
     usable_positions, sequences, reports = [], [], []
     for position, encoded in zip(readable, classifier.encoder_.encode_many([texts[position] for position in readable])):
         if not encoded.ids:
@@ -54,7 +62,7 @@ def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str
         sequences.append(encoded.ids)
         reports.append(coverage_fields(encoded, texts[position], model_languages))
     if not sequences:
-        return rows
+        return
     labels = classifier.class_names
     probabilities = classifier.predict_ids(sequences)
     # One argmax and one conversion to Python floats for the whole batch, not one per row.
@@ -66,7 +74,6 @@ def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str
             "probabilities": dict(zip(labels, row_probabilities)),
             **report,
         }
-    return rows
 
 
 COVERAGE_COLUMNS = ("known_tokens", "total_tokens", "coverage", "unknown_tokens", "language", "warnings")

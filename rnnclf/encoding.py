@@ -66,7 +66,7 @@ class _TokenIds(dict):
 TOKEN_ID_CACHE_SIZE = 1 << 17
 
 
-@dataclass
+@dataclass(slots=True)  # no per-instance dict: batch prediction makes one per text
 class EncodedText:
     """One encoded text: what the model reads and what a person sees.
 

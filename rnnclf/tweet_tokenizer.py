@@ -54,11 +54,13 @@ _LONG_RUN = re.compile(r"([^A-Za-z0-9])\1{3,}")
 # Opening marks, one optional core, closing marks and an optional final colon. Each core is a whole
 # nltk token when it starts where a token starts and is followed by no letter, digit or underscore.
 _SIMPLE_PIECE = re.compile(
-    r"""(?P<opening>["'(\[{$]*)
+    r"""(?P<opening>["'(\[{$.]*)
     (?P<core>
-        [A-Za-z]+(?:['-][A-Za-z]+)*                     # word, inner apostrophes and hyphens: don't, well-known
+        (?P<dotted>[A-Za-z]+(?:['-][A-Za-z]+)*(?:\.{2,}[A-Za-z]+(?:['-][A-Za-z]+)*)+)  # words joined by dots: so...good
+      | [A-Za-z]+(?:['-][A-Za-z]+)*                     # word, inner apostrophes and hyphens: don't, well-known
+      | (?![dDpPoO][oO]?8)[A-Za-z]{1,2}[0-9][A-Za-z0-9]*  # E3, mp3 (not d8 or (o8: emoticons; abc1 is two tokens)
       | @(?![oO]?8)[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*       # @handle (not @8 or @o8: emoticons)
-      | \#{1,3}[A-Za-z0-9]{2,}(?:['_-][A-Za-z0-9]+)*    # #hashtag with two or more characters
+      | \#{1,3}[A-Za-z0-9]{2,}(?:['_-][A-Za-z0-9]+)*    # #hashtag with two or more characters (### at most)
       | [0-9]{1,6}(?:[.,/:-][0-9]{1,3})?                # 42, 3.5, 1,000, 10:30, 1/2 (too short for a phone)
       | [0-9]{1,6}[A-Za-z][A-Za-z0-9]*                  # 2nd, 90s
       | https?://[A-Za-z0-9._~/?=&%+\#-]*[A-Za-z0-9_~/=&%+\#-]  # web address ending in a character it keeps
@@ -69,8 +71,12 @@ _SIMPLE_PIECE = re.compile(
 )
 # After an 8 at the start of a piece, a character that cannot make it an emoticon's eyes (8) 8D 8p 8-).
 _SAFE_AFTER_EIGHT = frozenset("0123456789abcefghijklmnqrstuvwxyzABCEFGHIJKLMNQRSTUVWXYZ")
-# Closing marks: a run of dots is one token, any other mark one token each.
-_CLOSING_TOKEN = re.compile(r"\.\.+|.")
+# The closing marks most words end with, checked before the grammar.
+_COMMON_CLOSING = frozenset(".,!?")
+# Opening and closing marks: a run of dots is one token, any other mark one token each.
+_MARK_TOKEN = re.compile(r"\.\.+|.")
+# Words joined by dots: each word and each run of dots is one token.
+_DOTTED_TOKEN = re.compile(r"\.\.+|[^.]+")
 
 
 def simple_piece_tokens(piece: str) -> list[str] | None:
@@ -79,32 +85,42 @@ def simple_piece_tokens(piece: str) -> list[str] | None:
     >>> simple_piece_tokens("(well-known)."), simple_piece_tokens("@maria_k:"), simple_piece_tokens("a.b")
     (['(', 'well-known', ')', '.'], ['@maria_k', ':'], None)
     """
-    if piece.isalpha() and piece.isascii():
-        return [piece]
     if not piece.isascii():
         return None
-    piece = _LONG_RUN.sub(r"\1\1\1", piece)
+    if piece.isalpha():
+        return [piece]
+    if piece[-1:] in _COMMON_CLOSING and piece[:-1].isalpha():
+        return [piece[:-1], piece[-1]]  # good,  film.  wow!
     match = _SIMPLE_PIECE.fullmatch(piece)
     if match is None:
         return None
-    opening, core, closing, colon = match.group("opening", "core", "closing", "colon")
+    opening, core, dotted, closing, colon = match.group("opening", "core", "dotted", "closing", "colon")
     if core:
         if core[0] == "8" and (opening or core[1:2] not in _SAFE_AFTER_EIGHT):
             return None  # (8  8)  8p: nltk reads an emoticon
-        if core[0] == "h" and "%" in closing and core.startswith("http"):
-            return None  # a web address keeps a closing %
-    if colon and (closing or len(core or "") < 3):
-        return None  # d:  (:  ):  are emoticons
+        if core[0] == "h" and core.startswith("http") and ("%" in closing or _LONG_RUN.search(core)):
+            return None  # a web address keeps a closing %; nltk shortens runs inside it
+    if colon and (closing or dotted or len(core or "") < 3):
+        return None  # d:  (:  ):  so...do:  are emoticons
     if colon == ";" and "&" in core:
         return None  # &name; is an HTML entity
-    tokens = list(opening)
-    if core:
+    tokens = _mark_tokens(opening) if opening else []
+    if dotted:
+        tokens += _DOTTED_TOKEN.findall(_LONG_RUN.sub(r"\1\1\1", dotted))
+    elif core:
         tokens.append(core)
-    if closing:
-        tokens += _CLOSING_TOKEN.findall(closing)
+    if len(closing) > 1:
+        tokens += _mark_tokens(closing)
+    elif closing:
+        tokens.append(closing)
     if colon:
         tokens.append(colon)
     return tokens
+
+
+def _mark_tokens(marks: str) -> list[str]:
+    """Tokens of a run of opening or closing marks; a run of four or more equal marks counts as three, as in nltk."""
+    return _MARK_TOKEN.findall(_LONG_RUN.sub(r"\1\1\1", marks) if len(marks) > 3 else marks)
 
 
 class _PieceTokens(dict):
