@@ -17,8 +17,8 @@ The target is end to end (cold) at ≥ 70 % of the model alone. Both encodings
 must give the same ids for every text (checked here). Also timed: preparing
 the default dataset's training texts — building the vocabulary and encoding,
 two tokenizing passes, as ``RNNTextClassifier.fit`` does — old path vs new.
-Each rate is the median of ``--repeats`` runs; the machine is shared, so its
-load average is recorded before and after.
+Each rate is the median of ``--repeats`` rounds, every round running each path
+once; the machine is shared, so its load average is recorded before and after.
 
     .venv/bin/python bench/bench_throughput.py --texts 30000
 """
@@ -96,16 +96,20 @@ def forget_pieces(encoder) -> None:
     encoder._token_ids.clear()
 
 
-def rate(function, count: int, repeats: int, before=None) -> dict:
-    """Texts per second of ``function()`` over ``count`` texts: median and every run (``before()`` runs untimed first)."""
-    seconds = []
+def rates(paths: dict, count: int, repeats: int) -> dict:
+    """Texts per second of each path: ``repeats`` rounds, each running every path once in order (so a change in the
+    machine's load falls on all of them alike), then the median. A path is ``function`` or ``(function, before)``;
+    ``before()`` runs untimed first."""
+    seconds: dict[str, list[float]] = {name: [] for name in paths}
     for _ in range(repeats):
-        if before is not None:
-            before()
-        started = time.perf_counter()
-        function()
-        seconds.append(time.perf_counter() - started)
-    return {"texts_per_second": count / statistics.median(seconds), "seconds": seconds}
+        for name, path in paths.items():
+            function, before = path if isinstance(path, tuple) else (path, None)
+            if before is not None:
+                before()
+            started = time.perf_counter()
+            function()
+            seconds[name].append(time.perf_counter() - started)
+    return {name: {"texts_per_second": count / statistics.median(runs), "seconds": runs} for name, runs in seconds.items()}
 
 
 def main(argv=None) -> int:
@@ -118,7 +122,7 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=30_000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
     load_before = [round(value, 2) for value in os.getloadavg()]
     texts = sample_texts(args.texts)
@@ -129,15 +133,18 @@ def main(argv=None) -> int:
     classifier.predict_ids(sequences[:2000])  # trace the inference function for every batch shape first
     identical = sequences == encode_ids_with_nltk(encoder, texts, tokenize_nltk)
     print(f"{count:,} texts; ids identical to nltk's path: {identical}", flush=True)
-    paths = {
-        "model": rate(lambda: classifier.predict_ids(sequences), count, repeats),
-        "encoding_nltk": rate(lambda: encode_ids_with_nltk(encoder, texts, tokenize_nltk), count, repeats),
-        "encoding_cold": rate(lambda: encoder.encode_ids(texts), count, repeats, before=lambda: forget_pieces(encoder)),
-        "encoding_warm": rate(lambda: encoder.encode_ids(texts), count, repeats),
-        "end_to_end_cold": rate(lambda: predict_records(classifier, texts), count, repeats,
-                                before=lambda: forget_pieces(encoder)),
-        "end_to_end_warm": rate(lambda: predict_records(classifier, texts), count, repeats),
-    }
+
+    def forget():
+        forget_pieces(encoder)
+
+    paths = rates({
+        "model": lambda: classifier.predict_ids(sequences),
+        "encoding_nltk": lambda: encode_ids_with_nltk(encoder, texts, tokenize_nltk),
+        "encoding_cold": (lambda: encoder.encode_ids(texts), forget),
+        "encoding_warm": lambda: encoder.encode_ids(texts),
+        "end_to_end_cold": (lambda: predict_records(classifier, texts), forget),
+        "end_to_end_warm": lambda: predict_records(classifier, texts),
+    }, count, repeats)
     for name, row in paths.items():
         print(f"{name:>16}: {row['texts_per_second']:>9,.0f} texts/s", flush=True)
     model = paths["model"]["texts_per_second"]
@@ -158,12 +165,10 @@ def main(argv=None) -> int:
     vocabulary_old, ids_old = prepare_training_with_nltk(training, encoder.max_tokens, tokenize_nltk)
     # The new encoder cuts each text to its fitted max_length_ (the 99th percentile); cut the old ids alike.
     training_identical = fitted.vocabulary_ == vocabulary_old and ids_new == [ids[: fitted.max_length_] for ids in ids_old]
-    preparation = {
-        "texts": len(training),
-        "identical": training_identical,
-        "nltk": rate(lambda: prepare_training_with_nltk(training, encoder.max_tokens, tokenize_nltk), 1, repeats),
-        "piecewise": rate(prepare_new, 1, repeats, before=lambda: forget_pieces(encoder)),
-    }
+    preparation = {"texts": len(training), "identical": training_identical, **rates({
+        "nltk": lambda: prepare_training_with_nltk(training, encoder.max_tokens, tokenize_nltk),
+        "piecewise": (prepare_new, forget),
+    }, 1, repeats)}
     old_seconds, new_seconds = (statistics.median(preparation[name]["seconds"]) for name in ("nltk", "piecewise"))
     preparation["speedup"] = old_seconds / new_seconds
     print(f"training texts ({len(training):,}): vocabulary + ids {old_seconds:.2f} s with nltk, {new_seconds:.2f} s now "

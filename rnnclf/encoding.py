@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from rnnclf.common import collection_paused
 from rnnclf.errors import InputError
 from rnnclf.text import get_normalizing_tokenizer, get_tokenizer
 
@@ -255,14 +256,15 @@ class TextEncoder:
         self._check_fitted()
         limit, keep_start, ids_of = self.max_length_, self.truncating == "post", self._token_ids.__getitem__
         encoded = []
-        for tokens, characters_cut in self._split_all(texts):
-            if len(tokens) <= limit:
-                dropped: list[str] = []
-            elif keep_start:
-                tokens, dropped = tokens[:limit], tokens[limit:]
-            else:
-                tokens, dropped = tokens[-limit:], tokens[:-limit]
-            encoded.append(EncodedText(tokens, list(map(ids_of, tokens)), dropped, characters_cut))
+        with collection_paused():  # lists of tokens and ids hold no reference cycles
+            for tokens, characters_cut in self._split_all(texts):
+                if len(tokens) <= limit:
+                    dropped: list[str] = []
+                elif keep_start:
+                    tokens, dropped = tokens[:limit], tokens[limit:]
+                else:
+                    tokens, dropped = tokens[-limit:], tokens[:-limit]
+                encoded.append(EncodedText(tokens, list(map(ids_of, tokens)), dropped, characters_cut))
         return encoded
 
     def encode_ids(self, texts: Sequence[str]) -> list[list[int]]:
@@ -270,10 +272,11 @@ class TextEncoder:
         self._check_fitted()
         limit, keep_start, ids_of = self.max_length_, self.truncating == "post", self._token_ids.__getitem__
         sequences = []
-        for tokens, _ in self._split_all(texts):
-            if len(tokens) > limit:
-                tokens = tokens[:limit] if keep_start else tokens[-limit:]
-            sequences.append(list(map(ids_of, tokens)))
+        with collection_paused():  # lists of ids hold no reference cycles
+            for tokens, _ in self._split_all(texts):
+                if len(tokens) > limit:
+                    tokens = tokens[:limit] if keep_start else tokens[-limit:]
+                sequences.append(list(map(ids_of, tokens)))
         return sequences
 
     def pad(self, sequences: Sequence[Sequence[int]], length: int | None = None) -> np.ndarray:
