@@ -89,11 +89,11 @@ def prepare_training_with_nltk(texts: list[str], max_tokens: int, tokenize) -> t
 
 
 def forget_pieces(encoder) -> None:
-    """Empty the tokenizer's piece memory and the encoder's token ids: what a fresh process starts with."""
+    """Empty the tokenizer's piece memory and reset the encoder's token ids: what a fresh process starts with."""
     from rnnclf.text import get_tokenizer
 
     get_tokenizer(encoder.tokenizer).clear()
-    encoder._token_ids.clear()
+    encoder._token_ids.reset()
 
 
 def rates(paths: dict, count: int, repeats: int) -> dict:

@@ -45,17 +45,25 @@ _PADDING_CHOICES = ("pre", "post")
 class _TokenIds(dict):
     """token (as written) → vocabulary id, looked up (lower-cased if asked) on first sight.
 
-    Bounded like the tokenizer's piece memory: emptied when it holds :data:`TOKEN_ID_CACHE_SIZE` tokens.
+    Bounded like the tokenizer's piece memory: reset when it holds :data:`TOKEN_ID_CACHE_SIZE` tokens.
     """
 
     def __init__(self, index: dict[str, int], lowercase: bool):
         super().__init__()
         self.index, self.lowercase = index, lowercase
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the tokens seen; keep the vocabulary's own spellings (those lower-casing leaves alone), which
+        most tokens are."""
+        self.clear()
+        self.update((token, token_id) for token, token_id in self.index.items()
+                    if not self.lowercase or token == token.lower())
 
     def __missing__(self, token: str) -> int:
         token_id = self.index.get(token.lower() if self.lowercase else token, OOV_ID)
         if len(self) >= TOKEN_ID_CACHE_SIZE:
-            self.clear()
+            self.reset()
         self[token] = token_id
         return token_id
 

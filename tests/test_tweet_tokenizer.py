@@ -126,3 +126,13 @@ def test_normalising_and_tokenizing_in_one_go_matches_nltk_on_the_normalised_tex
     tokenizer = PiecewiseTweetTokenizer()
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(10_000)]
     assert [text for text in texts if tokenizer.normalized_tokens(text) != nltk_tokens(normalize_whitespace(text))] == []
+
+
+def test_the_piece_memory_is_bounded_and_refills(monkeypatch):
+    import rnnclf.tweet_tokenizer as tweet_tokenizer
+
+    monkeypatch.setattr(tweet_tokenizer, "PIECE_CACHE_SIZE", 4)
+    tokenizer = PiecewiseTweetTokenizer()
+    texts = ["one two three", "four five six :)", "one two three", "seven #eight @nine 10.5"]
+    assert [tokenizer(text) for text in texts * 2] == [nltk_tokens(text) for text in texts * 2]
+    assert len(tokenizer._pieces) <= 4
