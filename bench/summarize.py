@@ -516,7 +516,10 @@ def throughput_section(result: dict | None) -> str:
               f"- Encoding now is {encoding_gain:.1f}× the nltk path cold, "
               f"{paths['encoding_warm']['texts_per_second'] / paths['encoding_nltk']['texts_per_second']:.1f}× warm; "
               f"the ids are {'identical' if result['identical_ids'] else '**not identical**'} for all "
-              f"{result['texts']:,} texts."]
+              f"{result['texts']:,} texts.",
+              f"- Per text, end to end (cold) spends {1e6 / paths['end_to_end_cold']['texts_per_second'] - 1e6 / model:.0f} µs "
+              f"beyond the model's {1e6 / model:.0f} µs; encoding alone takes {1e6 / paths['encoding_cold']['texts_per_second']:.0f} µs "
+              f"(the nltk path {1e6 / paths['encoding_nltk']['texts_per_second']:.0f} µs), the rest is word coverage and the result rows."]
     preparation = result.get("training_preparation")
     if preparation:
         old, new = (statistics.median(preparation[name]["seconds"]) for name in ("nltk", "piecewise"))
@@ -524,7 +527,7 @@ def throughput_section(result: dict | None) -> str:
                      f"(vocabulary and ids, two tokenizing passes as `fit` makes): {old:.2f} s with nltk, {new:.2f} s now "
                      f"({preparation['speedup']:.1f}×); vocabulary and ids "
                      f"{'identical' if preparation['identical'] else '**not identical**'}.")
-    lines += ["", f"{result['texts']:,} texts of {result['corpus']}, {result['repeats']} runs per path, run "
+    lines += ["", f"{result['texts']:,} texts of {result['corpus']}, {result['repeats']} rounds running every path once, run "
               f"`{result['run']}`; load average before the run {result.get('load_average_before')} (1, 5, 15 min) — "
               "other work on the shared machine slows every path. Token identity over every built-in corpus: "
               "`.venv/bin/python bench/check_tokenizer.py`. Reproduce: `.venv/bin/python bench/bench_throughput.py`.",
