@@ -18,10 +18,11 @@ same token list for every text, faster, in three steps:
    digits and common punctuation in the shape *opening marks, one core, closing
    marks* (:data:`_SIMPLE_PIECE`) is split by that grammar; any other piece
    goes to nltk. The grammar only admits pieces where nltk's larger patterns
-   cannot fire: no ``:;=<>`` inside (every emoticon has eyes ``:;=8`` or is a
-   ``<3``), at most six digits in a row (a phone number needs seven), no dot
-   between letters (a web address needs one), an ``8`` that cannot be an
-   emoticon's eyes — then nltk's own rules reduce to the ones written here.
+   cannot fire: no ``:;=<>`` (every emoticon has eyes ``:;=8`` or is a ``<3``)
+   except a final colon after a core of three or more characters, at most six
+   digits in a row (a phone number needs seven), no single dot between letters
+   (a web address needs one; ``so...good`` is three tokens), no ``8`` that could
+   be an emoticon's eyes — then nltk's own rules reduce to the ones written here.
 
 ``tests/test_tweet_tokenizer.py`` compares both tokenizers on hand-written and
 random texts, and ``bench/check_tokenizer.py`` on every built-in corpus.
