@@ -32,6 +32,8 @@ STEPS = {
     "first_cue": [str(BENCH_DIR / "bench_probe.py"), "first-cue"],
     "streaming": [str(BENCH_DIR / "bench_streaming.py")],
     "scale": [str(BENCH_DIR / "bench_scale.py")],
+    "throughput": [str(BENCH_DIR / "bench_throughput.py")],
+    "training_step": [str(BENCH_DIR / "bench_training_step.py")],
 }
 
 

@@ -461,6 +461,7 @@ def render() -> str:
         streaming_section(load("streaming")),
         training_step_section(load("training_step")),
         scale_section(load("scale")),
+        throughput_section(load("throughput")),
     ]
     return "\n\n".join(section.strip() for section in sections if section.strip()) + "\n"
 
@@ -639,6 +640,47 @@ def scale_section(result: dict | None) -> str:
                   "the fixed cost of a process (TensorFlow's import, ~750 MB and seconds) and the machine's other load "
                   "decide every figure, so these slopes and verdicts say nothing about scale yet."]
     lines += ["", machine_line(result)]
+def throughput_section(result: dict | None) -> str:
+    lines = ["## 14. Batch throughput: what the tokenizer leaves of the model's speed", "",
+             "The default model on texts of 3–30 words drawn without repeats from a built-in English corpus, all in one "
+             "process: the model alone (`classifier.predict_ids` on ids encoded beforehand), encoding alone (the nltk "
+             "path it replaced — whitespace expression, `TweetTokenizer` on each text, a lookup per token — against "
+             "`encoder.encode_ids` now) and end to end (`rnnclf.batch.predict_records`: encoding, model, word coverage, "
+             "one dict per text). `cold` starts with an empty piece memory, as a fresh process does; `warm` runs again "
+             "with it filled. Median of the runs; the share is of the model-alone rate.", ""]
+    if result is None or not result.get("paths"):
+        return "\n".join(lines + [not_run(".venv/bin/python bench/bench_throughput.py")])
+    paths, target = result["paths"], result["target"]
+    model = paths["model"]["texts_per_second"]
+    names = {"model": "model alone (`predict_ids`)", "encoding_nltk": "encoding, nltk path (before)",
+             "encoding_cold": "encoding now, cold", "encoding_warm": "encoding now, warm",
+             "end_to_end_cold": "end to end (`predict_records`), cold", "end_to_end_warm": "end to end, warm"}
+    lines.append(table(["path", "texts/s", "share of model alone"],
+                       [[names.get(name, name), f"{row['texts_per_second']:,.0f}", f"{row['texts_per_second'] / model:.0%}"]
+                        for name, row in paths.items()]))
+    cold, warm = result["end_to_end_cold_to_model"], result["end_to_end_warm_to_model"]
+    encoding_gain = paths["encoding_cold"]["texts_per_second"] / paths["encoding_nltk"]["texts_per_second"]
+    lines += ["", f"- End to end at ≥ {target:.0%} of the model alone (cold): {cold:.0%} — {verdict(cold >= target)} "
+              f"(warm: {warm:.0%})",
+              f"- Encoding now is {encoding_gain:.1f}× the nltk path cold, "
+              f"{paths['encoding_warm']['texts_per_second'] / paths['encoding_nltk']['texts_per_second']:.1f}× warm; "
+              f"the ids are {'identical' if result['identical_ids'] else '**not identical**'} for all "
+              f"{result['texts']:,} texts.",
+              f"- Per text, end to end (cold) spends {1e6 / paths['end_to_end_cold']['texts_per_second'] - 1e6 / model:.0f} µs "
+              f"beyond the model's {1e6 / model:.0f} µs; encoding alone takes {1e6 / paths['encoding_cold']['texts_per_second']:.0f} µs "
+              f"(the nltk path {1e6 / paths['encoding_nltk']['texts_per_second']:.0f} µs), the rest is word coverage and the result rows."]
+    preparation = result.get("training_preparation")
+    if preparation:
+        old, new = (statistics.median(preparation[name]["seconds"]) for name in ("nltk", "piecewise"))
+        lines.append(f"- Preparing the {preparation['texts']:,} training texts of {result['corpus']} before training "
+                     f"(vocabulary and ids, two tokenizing passes as `fit` makes): {old:.2f} s with nltk, {new:.2f} s now "
+                     f"({preparation['speedup']:.1f}×); vocabulary and ids "
+                     f"{'identical' if preparation['identical'] else '**not identical**'}.")
+    lines += ["", f"{result['texts']:,} texts of {result['corpus']}, {result['repeats']} rounds running every path once, run "
+              f"`{result['run']}`; load average before the run {result.get('load_average_before')} (1, 5, 15 min) — "
+              "other work on the shared machine slows every path. Token identity over every built-in corpus: "
+              "`.venv/bin/python bench/check_tokenizer.py`. Reproduce: `.venv/bin/python bench/bench_throughput.py`.",
+              "", machine_line(result)]
     return "\n".join(lines)
 
 

@@ -4,7 +4,7 @@
 >>> class Upper:  # a stand-in classifier: "positive" when the text is in capitals
 ...     class_names = ["negative", "positive"]
 ...     class encoder_:
-...         encode = staticmethod(lambda text: EncodedText(text.split(), [2] * len(text.split())))
+...         encode_many = staticmethod(lambda texts: [EncodedText(text.split(), [2] * len(text.split())) for text in texts])
 ...     def predict_ids(self, sequences):
 ...         import numpy as np
 ...         return np.array([[0.2, 0.8]] * len(sequences))
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from rnnclf.coverage import word_coverage
+from rnnclf.common import collection_paused
+from rnnclf.coverage import coverage_fields
 
 __all__ = ["predict_records", "predictions_frame", "flat_record", "COVERAGE_COLUMNS"]
 
@@ -34,34 +35,45 @@ def predict_records(classifier, texts: Sequence[str], problems: Mapping[int, str
     """
     texts = list(texts)
     problems = problems or {}
-    model_languages = getattr(classifier, "model_languages", [])
-    rows: list[dict] = []
-    usable_positions, sequences, reports = [], [], []
+    rows: list[dict | None] = []
+    readable = []
     for position, text in enumerate(texts):
         if position in problems:
             rows.append({"text": text if isinstance(text, str) else str(text), "label": None, "error": problems[position]})
-            continue
-        if not isinstance(text, str):
+        elif not isinstance(text, str):
             rows.append({"text": "" if text is None else str(text), "label": None, "error": "missing text"})
-            continue
-        encoded = classifier.encoder_.encode(text)
+        else:
+            rows.append(None)  # classified below
+            readable.append(position)
+    with collection_paused():  # the rows hold no reference cycles
+        _classify(classifier, texts, readable, rows)
+    return rows
+
+
+def _classify(classifier, texts: list, readable: list[int], rows: list) -> None:
+    """Fill ``rows`` at the ``readable`` positions: a prediction, or an error for a text without tokens."""
+    model_languages = list(getattr(classifier, "model_languages", None) or [])
+    usable_positions, sequences, reports = [], [], []
+    for position, encoded in zip(readable, classifier.encoder_.encode_many([texts[position] for position in readable])):
         if not encoded.ids:
-            rows.append({"text": text, "label": None, "error": "empty text"})
+            rows[position] = {"text": texts[position], "label": None, "error": "empty text"}
             continue
-        rows.append({"text": text})
         usable_positions.append(position)
         sequences.append(encoded.ids)
-        reports.append(word_coverage(encoded, text, model_languages).answer_fields())
+        reports.append(coverage_fields(encoded, texts[position], model_languages))
+    if not sequences:
+        return
     labels = classifier.class_names
-    probabilities = classifier.predict_ids(sequences) if sequences else []
-    for position, row_probabilities, report in zip(usable_positions, probabilities, reports):
+    probabilities = classifier.predict_ids(sequences)
+    # One argmax and one conversion to Python floats for the whole batch, not one per row.
+    best = probabilities.argmax(axis=1).tolist()
+    for position, label_index, row_probabilities, report in zip(usable_positions, best, probabilities.tolist(), reports):
         rows[position] = {
             "text": texts[position],
-            "label": labels[int(row_probabilities.argmax())],
-            "probabilities": {label: float(p) for label, p in zip(labels, row_probabilities)},
+            "label": labels[label_index],
+            "probabilities": dict(zip(labels, row_probabilities)),
             **report,
         }
-    return rows
 
 
 COVERAGE_COLUMNS = ("known_tokens", "total_tokens", "coverage", "unknown_tokens", "language", "warnings")

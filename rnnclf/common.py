@@ -15,6 +15,7 @@ rnnclf.errors.InputError: Received: cell_type='gru'; expected one of 'rnn', 'lst
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import math
 import os
@@ -26,7 +27,7 @@ from typing import Any, Iterator, Mapping
 from rnnclf.errors import InputError
 
 __all__ = ["to_plain", "json_safe", "json_default", "to_json", "atomic_output", "write_text_atomic",
-           "write_json_atomic", "read_json", "versions", "lookup"]
+           "write_json_atomic", "read_json", "versions", "lookup", "collection_paused"]
 
 
 def to_plain(value: Any) -> Any:
@@ -156,3 +157,28 @@ def lookup(registry: Mapping[str, Any], name: Any, what: str, *, kind: str | Non
     allowed = ", ".join(repr(key) for key in registry)
     prefix = f"Unknown {kind}. " if kind else ""
     raise error(f"{prefix}Received: {what}={name!r}; expected one of {allowed}.")
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while building many objects that hold no cycles (batch results).
+
+    A full collection walks every object in the process — TensorFlow's hundreds of
+    thousands included — and building 30,000 result rows sets off two of them, about a
+    quarter of the batch's time. Reference counting still frees everything as usual;
+    collection resumes afterwards, unless it was already paused.
+
+    >>> import gc
+    >>> with collection_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

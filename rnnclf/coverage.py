@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from rnnclf.encoding import OOV_ID, EncodedText
 from rnnclf.language import LANGUAGE_NAMES, detect_language
 
-__all__ = ["LOW_COVERAGE", "WordCoverage", "word_coverage", "NO_KNOWN_WORDS"]
+__all__ = ["LOW_COVERAGE", "WordCoverage", "word_coverage", "coverage_fields", "NO_KNOWN_WORDS"]
 
 # Below this share of known tokens an answer is flagged (it still is given).
 LOW_COVERAGE = 0.5
@@ -87,19 +87,37 @@ def _warnings(known: int, total: int, language: str, model_languages: list[str])
     return warnings
 
 
+def _measure(encoded: EncodedText, text: str, model_languages: list[str]) -> tuple:
+    """``(known, total, coverage, distinct unknown tokens, language, warnings)`` of one encoded text."""
+    ids = encoded.ids
+    total = len(ids)
+    if OOV_ID in ids:
+        every_unknown = [token for token, token_id in zip(encoded.tokens, ids) if token_id == OOV_ID]
+        known, unknown = total - len(every_unknown), list(dict.fromkeys(every_unknown))
+    else:
+        unknown, known = [], total
+    language = detect_language(text)
+    return (known, total, round(known / total, 4) if total else 0.0, unknown, language,
+            _warnings(known, total, language, model_languages))
+
+
 def word_coverage(encoded: EncodedText, text: str, model_languages: list[str] | None = None) -> WordCoverage:
     """Coverage of one encoded text; ``model_languages`` enables the language warning."""
-    total = len(encoded.ids)
-    unknown = [token for token, token_id in zip(encoded.tokens, encoded.ids) if token_id == OOV_ID]
-    known = total - len(unknown)
-    language = detect_language(text)
     languages = list(model_languages or [])
-    return WordCoverage(
-        known_tokens=known,
-        total_tokens=total,
-        coverage=round(known / total, 4) if total else 0.0,
-        unknown_tokens=list(dict.fromkeys(unknown)),
-        language=language,
-        model_languages=languages,
-        warnings=_warnings(known, total, language, languages),
-    )
+    known, total, coverage, unknown, language, warnings = _measure(encoded, text, languages)
+    return WordCoverage(known_tokens=known, total_tokens=total, coverage=coverage, unknown_tokens=unknown,
+                        language=language, model_languages=languages, warnings=warnings)
+
+
+def coverage_fields(encoded: EncodedText, text: str, model_languages: list[str]) -> dict:
+    """``word_coverage(encoded, text, model_languages).answer_fields()``, without building the :class:`WordCoverage`
+    (batch prediction asks this for every text).
+
+    >>> from rnnclf.encoding import TextEncoder
+    >>> encoder = TextEncoder(max_length=10).fit(["good film"])
+    >>> coverage_fields(encoder.encode("good plot"), "good plot", ["latin"])["unknown_tokens"]
+    ['plot']
+    """
+    known, total, coverage, unknown, language, warnings = _measure(encoded, text, model_languages)
+    return {"known_tokens": known, "total_tokens": total, "coverage": coverage, "unknown_tokens": unknown,
+            "language": language, "warnings": warnings}

@@ -18,12 +18,13 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from rnnclf.common import collection_paused
 from rnnclf.errors import InputError
-from rnnclf.text import get_tokenizer, normalize_whitespace
+from rnnclf.text import get_normalizing_tokenizer, get_tokenizer
 
 __all__ = ["TextEncoder", "EncodedText", "histogram_percentile", "PAD_ID", "OOV_ID", "PAD_TOKEN", "OOV_TOKEN"]
 
@@ -41,7 +42,40 @@ MIN_CHARACTER_LIMIT = 20_000
 _PADDING_CHOICES = ("pre", "post")
 
 
-@dataclass
+class _TokenIds(dict):
+    """token (as written) → vocabulary id, looked up (lower-cased if asked) on first sight.
+
+    Bounded like the tokenizer's piece memory: reset when it holds :data:`TOKEN_ID_CACHE_SIZE` tokens.
+    """
+
+    def __init__(self, index: dict[str, int], lowercase: bool):
+        super().__init__()
+        self.index, self.lowercase = index, lowercase
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the tokens seen; keep the vocabulary's own spellings (those lower-casing leaves alone), which
+        most tokens are."""
+        self.clear()
+        self.update((token, token_id) for token, token_id in self.index.items()
+                    if not self.lowercase or token == token.lower())
+
+    def __missing__(self, token: str) -> int:
+        token_id = self.index.get(token.lower() if self.lowercase else token, OOV_ID)
+        if len(self) >= TOKEN_ID_CACHE_SIZE:
+            self.reset()
+        self[token] = token_id
+        return token_id
+
+    def __reduce__(self):  # copies and pickles start empty
+        return type(self), (self.index, self.lowercase)
+
+
+# Distinct tokens (as written) whose id an encoder remembers.
+TOKEN_ID_CACHE_SIZE = 1 << 17
+
+
+@dataclass(slots=True)  # no per-instance dict: batch prediction makes one per text
 class EncodedText:
     """One encoded text: what the model reads and what a person sees.
 
@@ -142,20 +176,29 @@ class TextEncoder:
         length = getattr(self, "max_length_", None) or self.max_length or 0
         return max(MIN_CHARACTER_LIMIT, length * CHARACTERS_PER_TOKEN_LIMIT)
 
+    def _tokenizing_function(self) -> Callable[[str], list[str]]:
+        """The tokenizer, normalising whitespace first when the encoder does."""
+        return (get_normalizing_tokenizer if self.normalize_whitespace else get_tokenizer)(self.tokenizer)
+
+    def _split_all(self, texts: Iterable[str]) -> Iterator[tuple[list[str], int]]:
+        """``split`` of every text, with the per-text lookups done once."""
+        tokenize, limit = self._tokenizing_function(), self._character_limit()
+        for text in texts:
+            if not isinstance(text, str):
+                raise InputError(f"Expected text as a string. Received: {type(text).__name__} {text!r:.50}.")
+            if len(text) > limit:
+                yield tokenize(text[:limit]), len(text) - limit
+            else:
+                yield tokenize(text), 0
+
     def split(self, text: str) -> tuple[list[str], int]:
         """Tokenize one text; return its tokens (original case) and the characters cut."""
-        if not isinstance(text, str):
-            raise InputError(f"Expected text as a string. Received: {type(text).__name__} {text!r:.50}.")
-        limit = self._character_limit()
-        characters_cut = max(0, len(text) - limit)
-        if characters_cut:
-            text = text[:limit]
-        if self.normalize_whitespace:
-            text = normalize_whitespace(text)
-        return get_tokenizer(self.tokenizer)(text), characters_cut
+        return next(self._split_all([text]))
 
-    def _key(self, token: str) -> str:
-        return token.lower() if self.lowercase else token
+    def _set_vocabulary(self, vocabulary: list[str]) -> None:
+        self.vocabulary_ = vocabulary
+        self._index = {token: position for position, token in enumerate(vocabulary)}
+        self._token_ids = _TokenIds(self._index, bool(self.lowercase))
 
     # ------------------------------------------------------------------ fitting
     def fit(self, texts: Iterable[str], *, starting_vocabulary: Sequence[str] | None = None) -> "TextEncoder":
@@ -184,9 +227,8 @@ class TextEncoder:
         """
         token_counts = Counter() if token_counts is None else token_counts
         length_counts = Counter() if length_counts is None else length_counts
-        for text in texts:
-            tokens, _ = self.split(text)
-            token_counts.update(self._key(token) for token in tokens)
+        for tokens, _ in self._split_all(texts):
+            token_counts.update(map(str.lower, tokens) if self.lowercase else tokens)
             length_counts[len(tokens)] += 1
         return token_counts, length_counts
 
@@ -219,11 +261,10 @@ class TextEncoder:
                 raise InputError("starting_vocabulary must be a fitted encoder's vocabulary_ (it starts with '<pad>', '<unk>').")
             known = set(starting)
             kept = [token for token, _ in ranked if token not in known][: int(self.max_tokens) - 2]
-            self.vocabulary_ = starting + kept
+            self._set_vocabulary(starting + kept)
         else:
             kept = [token for token, _ in ranked[: int(self.max_tokens) - 2]]
-            self.vocabulary_ = [PAD_TOKEN, OOV_TOKEN] + kept
-        self._index = {token: position for position, token in enumerate(self.vocabulary_)}
+            self._set_vocabulary([PAD_TOKEN, OOV_TOKEN] + kept)
         lengths, counts = _sorted_histogram(length_counts)
         if self.max_length is not None:
             self.max_length_ = int(self.max_length)
@@ -250,21 +291,35 @@ class TextEncoder:
     # ----------------------------------------------------------------- encoding
     def encode(self, text: str) -> EncodedText:
         """Encode one text to ids, truncated to ``max_length_`` (not padded)."""
+        return self.encode_many([text])[0]
+
+    def encode_many(self, texts: Iterable[str]) -> list[EncodedText]:
+        """``[encode(text) for text in texts]``, with the per-text lookups done once."""
         self._check_fitted()
-        tokens, characters_cut = self.split(text)
-        dropped: list[str] = []
-        limit = self.max_length_
-        if len(tokens) > limit:
-            if self.truncating == "post":
-                tokens, dropped = tokens[:limit], tokens[limit:]
-            else:
-                tokens, dropped = tokens[-limit:], tokens[:-limit]
-        ids = [self._index.get(self._key(token), OOV_ID) for token in tokens]
-        return EncodedText(tokens=tokens, ids=ids, dropped_tokens=dropped, characters_cut=characters_cut)
+        limit, keep_start, ids_of = self.max_length_, self.truncating == "post", self._token_ids.__getitem__
+        encoded = []
+        with collection_paused():  # lists of tokens and ids hold no reference cycles
+            for tokens, characters_cut in self._split_all(texts):
+                if len(tokens) <= limit:
+                    dropped: list[str] = []
+                elif keep_start:
+                    tokens, dropped = tokens[:limit], tokens[limit:]
+                else:
+                    tokens, dropped = tokens[-limit:], tokens[:-limit]
+                encoded.append(EncodedText(tokens, list(map(ids_of, tokens)), dropped, characters_cut))
+        return encoded
 
     def encode_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        """Encode many texts to unpadded id lists."""
-        return [self.encode(text).ids for text in texts]
+        """Encode many texts to unpadded id lists (``encode(text).ids`` for each, without the rest)."""
+        self._check_fitted()
+        limit, keep_start, ids_of = self.max_length_, self.truncating == "post", self._token_ids.__getitem__
+        sequences = []
+        with collection_paused():  # lists of ids hold no reference cycles
+            for tokens, _ in self._split_all(texts):
+                if len(tokens) > limit:
+                    tokens = tokens[:limit] if keep_start else tokens[-limit:]
+                sequences.append(list(map(ids_of, tokens)))
+        return sequences
 
     def pad(self, sequences: Sequence[Sequence[int]], length: int | None = None) -> np.ndarray:
         """Pad/truncate id lists to ``length`` (default ``max_length_``) with the configured sides."""
@@ -316,8 +371,7 @@ class TextEncoder:
         if vocabulary is not None:
             if vocabulary[:2] != [PAD_TOKEN, OOV_TOKEN] or len(set(vocabulary)) != len(vocabulary):
                 raise InputError("Encoder config is corrupt: the vocabulary must start with '<pad>', '<unk>' and hold no duplicates.")
-            encoder.vocabulary_ = list(vocabulary)
-            encoder._index = {token: position for position, token in enumerate(vocabulary)}
+            encoder._set_vocabulary(list(vocabulary))
             encoder.max_length_ = int(fitted_max_length)
             encoder.length_stats_ = length_stats or {}
         return encoder

@@ -3,9 +3,11 @@
 nltk's ``word_tokenize`` needs the *punkt* model, which cannot be downloaded
 offline, so rnnclf only offers tokenizers that are pure code:
 
-- ``"tweet"``: :class:`nltk.tokenize.TweetTokenizer` — keeps emoticons,
-  hashtags, @mentions and contractions such as ``don't`` together. Default,
-  because most sentiment text is informal.
+- ``"tweet"``: the tokens of :class:`nltk.tokenize.TweetTokenizer` — keeps
+  emoticons, hashtags, @mentions and contractions such as ``don't`` together.
+  Default, because most sentiment text is informal. Computed by
+  :class:`rnnclf.tweet_tokenizer.PiecewiseTweetTokenizer`: the same tokens,
+  several times faster.
 - ``"treebank"``: :class:`nltk.tokenize.TreebankWordTokenizer` — Penn Treebank
   conventions (``don't`` → ``do`` ``n't``); suits edited prose.
 - ``"regexp"``: words and single punctuation marks, ``\\w+|[^\\w\\s]``.
@@ -35,15 +37,12 @@ from typing import Callable, Sequence
 from rnnclf.common import lookup
 from rnnclf.errors import InputError
 
-__all__ = ["TOKENIZERS", "tokenize", "normalize_whitespace", "get_tokenizer", "suggest_tokenizer"]
-
-_WHITESPACE = re.compile(r"\s+")
-
+__all__ = ["TOKENIZERS", "tokenize", "normalize_whitespace", "get_tokenizer", "get_normalizing_tokenizer", "suggest_tokenizer"]
 
 def _tweet() -> Callable[[str], list[str]]:
-    from nltk.tokenize import TweetTokenizer
+    from rnnclf.tweet_tokenizer import PiecewiseTweetTokenizer
 
-    return TweetTokenizer(preserve_case=True).tokenize
+    return PiecewiseTweetTokenizer()  # nltk's tokens, each distinct piece of text tokenized once
 
 
 def _treebank() -> Callable[[str], list[str]]:
@@ -99,6 +98,18 @@ def get_tokenizer(name: str) -> Callable[[str], list[str]]:
     return lookup(TOKENIZERS, name, "tokenizer", kind="tokenizer")()
 
 
+@lru_cache(maxsize=None)
+def get_normalizing_tokenizer(name: str) -> Callable[[str], list[str]]:
+    """A function giving ``get_tokenizer(name)(normalize_whitespace(text))``, faster where the tokenizer can.
+
+    >>> get_normalizing_tokenizer("regexp")(" one\\n two! ")
+    ['one', 'two', '!']
+    """
+    tokenize = get_tokenizer(name)
+    normalized_tokens = getattr(tokenize, "normalized_tokens", None)
+    return normalized_tokens or (lambda text: tokenize(normalize_whitespace(text)))
+
+
 # The tokenizer that reads each script well: jieba segments Chinese into words; Japanese and
 # Korean (no segmenter bundled) are read character by character; everything else by TweetTokenizer.
 _TOKENIZER_FOR_LANGUAGE = {"zh": "jieba", "ja": "char", "ko": "char"}
@@ -128,7 +139,7 @@ def normalize_whitespace(text: str) -> str:
     >>> normalize_whitespace("  good\\n\\tmovie  ")
     'good movie'
     """
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split and the old regular expression (\s+) agree on every whitespace character
 
 
 def tokenize(text: str, tokenizer: str = "tweet") -> list[str]:

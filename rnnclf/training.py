@@ -253,8 +253,8 @@ def _distributed_batches(strategy, source: BatchSource, epoch: int, usable: int,
 def _training_step(model, strategy, jit_compile: bool = False):
     """The one training step: per replica forward + backward, gradients applied by the model's optimizer.
 
-    Returns a function that compiles the step for a distributed dataset's ``element_spec``; the step
-    returns the summed ``[weighted loss, weighted correct, weight, examples]`` of the global batch.
+    The step takes an iterator over a distributed dataset and returns the summed
+    ``[weighted loss, weighted correct, weight, examples]`` of the next global batch.
     """
     import tensorflow as tf
 
@@ -272,15 +272,16 @@ def _training_step(model, strategy, jit_compile: bool = False):
         optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         return _batch_sums(ids, probabilities, per_example, targets, weights)
 
-    def step(batch):
-        return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(replica_step, args=batch), axis=None)
+    # Under XLA the replica step is compiled once per concrete batch shape (see xla_shape).
+    compiled_replica_step = tf.function(replica_step, jit_compile=True) if jit_compile else replica_step
 
-    def compile_for(element_spec):
-        # One trace for every batch shape: the signature is the distributed dataset's (time axis None).
-        # Under XLA the signature still has a None time axis: XLA compiles once per concrete shape.
-        return tf.function(step, input_signature=[element_spec], jit_compile=jit_compile or None)
+    @tf.function
+    def step(iterator):
+        # The batch is taken inside the graph, as Keras's fit does: it never becomes an eager tensor in Python.
+        batch = next(iterator)
+        return strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(compiled_replica_step, args=batch), axis=None)
 
-    return compile_for
+    return step
 
 
 def _batch_sums(ids, probabilities, per_example, targets, weights):
@@ -396,7 +397,7 @@ def train_model(
                          "leave it off.")
     with strategy.scope():
         model.optimizer.build(model.trainable_variables)
-    compile_step, step = _training_step(model, strategy, jit_compile), None
+    step = _training_step(model, strategy, jit_compile)
     evaluate = _evaluation_step(model) if validation_batches is not None else None
     reporter = _Reporter(progress, epochs, usable // replicas)
     can_stop_mid_epoch = not _multi_worker(strategy)
@@ -408,10 +409,9 @@ def train_model(
     for epoch in range(int(epochs)):
         started = time.perf_counter()
         sums = tf.zeros(4)
-        batches = _distributed_batches(strategy, train_batches, epoch, usable, fixed_shapes=jit_compile)
-        step = step or compile_step(batches.element_spec)
-        for number, batch in enumerate(batches, start=1):
-            sums += step(batch)
+        batches = iter(_distributed_batches(strategy, train_batches, epoch, usable, fixed_shapes=jit_compile))
+        for number in range(1, usable // replicas + 1):
+            sums += step(batches)
             if not reporter.batch(epoch, number, sums):
                 stop = True
                 if can_stop_mid_epoch:

@@ -160,3 +160,20 @@ def test_histogram_percentiles_are_numpy_s_to_the_last_bit():
         values, counts = np.unique(raw, return_counts=True)
         for percentile in (0, 0.001, 12.34, 33.3, 50, 66.66666666666667, 95, 99, 99.9, 100):
             assert histogram_percentile(values, counts, percentile) == float(np.percentile(raw.tolist(), percentile)), (raw, percentile)
+
+
+def test_remembered_token_ids_stay_right_when_the_memory_fills_and_in_copies(monkeypatch):
+    import copy
+    import pickle
+
+    import rnnclf.encoding as encoding
+
+    encoder = TextEncoder(max_length=8).fit(["good film", "bad film", "Great acting"])
+    texts = ["GOOD Film", "great plot", "bad BAD acting", "unknown words here", "Film film FILM"]
+    expected = [encoder.encode(text).ids for text in texts]
+    monkeypatch.setattr(encoding, "TOKEN_ID_CACHE_SIZE", 3)  # every few new spellings the memory starts again
+    fresh = TextEncoder.from_json(encoder.to_json())
+    assert [fresh.encode(text).ids for text in texts * 3] == expected * 3
+    for copied in (copy.deepcopy(fresh), pickle.loads(pickle.dumps(fresh))):
+        assert copied.encode_ids(texts) == expected
+    assert expected[0] == [encoder.vocabulary_.index("good"), encoder.vocabulary_.index("film")]

@@ -64,3 +64,16 @@ def test_the_tokenizer_follows_the_language_of_the_texts():
     assert suggest_tokenizer(["质量很好", "物流太慢了", "ok 👍"]) == "jieba"
     assert suggest_tokenizer(["とても良い", "悪い"]) == "char" and suggest_tokenizer(["좋아요"]) == "char"
     assert suggest_tokenizer(["great film", "dull", "很好"]) == "tweet" and suggest_tokenizer(["😀"]) == "tweet"
+
+
+def test_whitespace_normalisation_treats_every_unicode_space_as_the_regular_expression_did():
+    import re
+    import sys
+
+    from rnnclf.text import normalize_whitespace
+
+    spaces = [character for character in map(chr, range(sys.maxunicode + 1)) if re.fullmatch(r"\s", character)]
+    assert len(spaces) > 20 and "\u3000" in spaces and "\x1c" in spaces
+    for space in spaces:
+        text = f"{space}good{space}{space}film {space}"
+        assert normalize_whitespace(text) == re.sub(r"\s+", " ", text).strip() == "good film", hex(ord(space))
