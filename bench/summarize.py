@@ -640,6 +640,9 @@ def scale_section(result: dict | None) -> str:
                   "the fixed cost of a process (TensorFlow's import, ~750 MB and seconds) and the machine's other load "
                   "decide every figure, so these slopes and verdicts say nothing about scale yet."]
     lines += ["", machine_line(result)]
+    return "\n".join(lines)
+
+
 def throughput_section(result: dict | None) -> str:
     lines = ["## 14. Batch throughput: what the tokenizer leaves of the model's speed", "",
              "The default model on texts of 3–30 words drawn without repeats from a built-in English corpus, all in one "

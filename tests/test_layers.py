@@ -24,7 +24,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "rnnclf"
 
 LAYERS = [
-    ("rnnclf.errors", "rnnclf.common", "rnnclf._keras_setup"),
+    ("rnnclf.errors", "rnnclf.common", "rnnclf._keras_setup", "rnnclf.tweet_tokenizer"),
     ("rnnclf.text", "rnnclf.data", "rnnclf.validation", "rnnclf.sampling", "rnnclf.language"),
     ("rnnclf.encoding", "rnnclf.optimizers", "rnnclf.evaluation", "rnnclf.coverage"),
     ("rnnclf.models", "rnnclf.training", "rnnclf.store", "rnnclf.baseline", "rnnclf.batch", "rnnclf.streaming",
