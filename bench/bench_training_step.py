@@ -19,13 +19,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import keras  # noqa: E402
+from bench_training import EpochTimer  # noqa: E402
 from common import write_result  # noqa: E402
 
 from rnnclf import _keras_setup  # noqa: E402,F401
@@ -33,17 +33,6 @@ from rnnclf.data.datasets import fetch, is_fetched, load_split  # noqa: E402
 from rnnclf.encoding import TextEncoder  # noqa: E402
 from rnnclf.models import build_model  # noqa: E402
 from rnnclf.training import InMemoryBatches, train_model  # noqa: E402
-
-
-class _EpochTimer(keras.callbacks.Callback):
-    def on_train_begin(self, logs=None):
-        self.seconds = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self._started)
 
 
 def fit_reference(model, source: InMemoryBatches, epochs: int) -> dict:
@@ -58,7 +47,7 @@ def fit_reference(model, source: InMemoryBatches, epochs: int) -> dict:
     signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.int32), tf.TensorSpec((None,), tf.float32))
     dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(source.steps)).prefetch(2)
-    timer = _EpochTimer()
+    timer = EpochTimer()
     history = model.fit(dataset, epochs=epochs, callbacks=[timer], shuffle=False, verbose=0)
     return {"epoch_seconds": timer.seconds, "final_loss": float(history.history["loss"][-1])}
 
