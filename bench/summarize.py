@@ -499,7 +499,8 @@ def training_step_section(result: dict | None) -> str:
              "rnnclf trains with its own `tf.distribute` step (the same step on one CPU, several GPUs and several "
              "workers, where Keras 3's `fit` fails under `MultiWorkerMirroredStrategy`). Same model and initial weights, "
              "the very same length-bucketed batches (`model.fit` reads them through `tf.data`), the two loops alternating "
-             "in one process; median seconds per epoch over epochs 2..n, then the median over rounds. Target: the own step "
+             "in one process; seconds of the fastest epoch after the first, over all rounds (on a shared machine other load "
+             "only ever slows a loop, so its fastest epoch is the nearest to its own cost). Target: the own step "
              f"at ≥ {STEP_SPEED_TARGET:.0%} of `model.fit`'s speed, with the same training loss.", ""]
     if result is None or not result.get("rows"):
         return "\n".join(lines + [not_run(".venv/bin/python bench/bench_training_step.py")])

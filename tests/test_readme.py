@@ -92,3 +92,10 @@ def test_every_large_data_command_in_the_readme_is_one_the_cli_accepts():
         if "TF_CONFIG" in environment:
             config = json.loads(environment["TF_CONFIG"])
             assert len(config["cluster"]["worker"]) == 2 and config["task"] == {"type": "worker", "index": 0}
+
+
+def test_the_large_data_figures_in_the_readme_are_the_scale_benchmark_s():
+    row = next(row for row in _json("bench/results/scale.json")["rows"] if row["rows"] == 1_000_000)
+    assert (f"streaming training peaks at {row['train_streaming']['peak_rss_mb']:,.0f} MB against\n"
+            f"{row['train_in_memory']['peak_rss_mb']:,.0f} MB in memory, streaming prediction at "
+            f"{row['predict_streaming']['peak_rss_mb']:,.0f} MB against {row['predict_in_memory']['peak_rss_mb']:,.0f} MB") in README
