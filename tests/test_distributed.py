@@ -177,3 +177,14 @@ def test_xla_with_a_distribution_strategy_is_refused_with_a_reason():
     encoder, source = _tiny_source()
     with pytest.raises(InputError, match="with a distribution strategy leave it off"):
         train_model(_tiny_model(encoder), source, epochs=1, strategy=TwoReplicas(), jit_compile=True)
+
+
+def test_the_cli_refuses_xla_with_a_strategy_before_loading_anything(tmp_path):
+    csv_path = noisy_marker_csv(tmp_path / "markers.csv")
+    result = subprocess.run(
+        [sys.executable, "-m", "rnnclf", "train", "--csv", str(csv_path), "--strategy", "mirrored", "--xla"],
+        env={**os.environ, "RNNCLF_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: --xla compiles the one-process training step; with --strategy mirrored leave it off."
+    assert "tensorflow" not in result.stderr.lower()

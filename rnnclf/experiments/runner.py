@@ -88,6 +88,8 @@ def check_training_spec(spec: TrainSpec, store) -> str:
     RNNTextClassifier(**spec.params)._validate_params()
     if bool(spec.dataset) == bool(spec.csv):
         raise InputError("Give exactly one data source: a built-in dataset (--dataset NAME) or a CSV file (--csv PATH).")
+    if spec.jit_compile and spec.strategy != "default":
+        raise InputError(f"--xla compiles the one-process training step; with --strategy {spec.strategy} leave it off.")
     if spec.csv:
         check_input_file(spec.csv)
     if spec.stream and not spec.csv:
